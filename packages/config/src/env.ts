@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+// The one place that reads process.env. Every bad variable is reported together, at start-up.
+
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .refine((v) => protocols.some((p) => v.startsWith(`${p}://`)), {
+      message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`,
+    })
+    .optional();
+
+const schema = z.object({
+  DATABASE_URL: url(['postgres', 'postgresql']),
+  REDIS_URL: url(['redis', 'rediss']),
+  SOUK_DATA_DIR: z.string().min(1).default('.souk'),
+  SOUK_HMAC_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  GATEWAY_PORT: port(4000),
+  USERS_PORT: port(4001),
+  CATALOG_PORT: port(4002),
+  INTERACTIONS_PORT: port(4003),
+  RECOMMENDATIONS_PORT: port(4004),
+  // The embedded database is also served over the Postgres wire protocol, so that psql and the
+  // Python trainer can reach it while the demo runs.
+  PGLITE_SOCKET_PORT: port(5433),
+  SUBGRAPH_HOST: z.string().min(1).default('127.0.0.1'),
+  MAX_INTERACTION_BATCH: z.coerce.number().int().min(1).max(10000).default(500),
+  MAX_RECOMMENDATIONS: z.coerce.number().int().min(1).max(200).default(50),
+  POPULARITY_HALF_LIFE_DAYS: z.coerce.number().positive().default(14),
+  // Debounce window for subscription pushes: a burst of events sends one update.
+  PUSH_DEBOUNCE_MS: z.coerce.number().int().min(0).max(60000).default(250),
+});
+
+export interface SoukConfig {
+  databaseUrl?: string;
+  redisUrl?: string;
+  embedded: { database: boolean; realtime: boolean };
+  dataDir: string;
+  pgliteDir: string;
+  hmacKey: string;
+  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  ports: { gateway: number; users: number; catalog: number; interactions: number; recommendations: number; pgliteSocket: number };
+  subgraphHost: string;
+  limits: { interactionBatch: number; recommendations: number };
+  popularityHalfLifeDays: number;
+  pushDebounceMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): SoukConfig {
+  // Empty strings mean "unset": `DATABASE_URL= npm run demo` should select the embedded default.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.SOUK_DATA_DIR);
+  return {
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    embedded: { database: !e.DATABASE_URL, realtime: !e.REDIS_URL },
+    dataDir,
+    pgliteDir: join(dataDir, 'pglite'),
+    hmacKey: e.SOUK_HMAC_KEY ?? localHmacKey(dataDir),
+    logLevel: e.LOG_LEVEL,
+    ports: {
+      gateway: e.GATEWAY_PORT,
+      users: e.USERS_PORT,
+      catalog: e.CATALOG_PORT,
+      interactions: e.INTERACTIONS_PORT,
+      recommendations: e.RECOMMENDATIONS_PORT,
+      pgliteSocket: e.PGLITE_SOCKET_PORT,
+    },
+    subgraphHost: e.SUBGRAPH_HOST,
+    limits: { interactionBatch: e.MAX_INTERACTION_BATCH, recommendations: e.MAX_RECOMMENDATIONS },
+    popularityHalfLifeDays: e.POPULARITY_HALF_LIFE_DAYS,
+    pushDebounceMs: e.PUSH_DEBOUNCE_MS,
+  };
+}
+
+// Without SOUK_HMAC_KEY a random key is made once and kept in the data directory, so that
+// re-importing the same file maps the same email to the same anonymised id.
+function localHmacKey(dataDir: string): string {
+  const file = join(dataDir, 'hmac.key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const key = randomBytes(32).toString('hex');
+  writeFileSync(file, key, { mode: 0o600 });
+  return key;
+}

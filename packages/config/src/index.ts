@@ -1,0 +1,2 @@
+export { loadConfig, ConfigError } from './env';
+export type { SoukConfig } from './env';
