@@ -1,1 +1,4 @@
-export {};
+export { startSubgraph } from './server';
+export type { RunningSubgraph, SubgraphOptions } from './server';
+export { loadTypeDefs } from './schema';
+export { debounceByKey } from './debounce';
