@@ -28,7 +28,7 @@ export class PgDb implements Db {
     return this.count;
   }
 
-  async query<R extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+  async query<R extends object = Row>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
     this.count++;
     const res = await this.pool.query(sql, params as unknown[]);
     return res.rows as R[];
@@ -88,7 +88,7 @@ export class PgDb implements Db {
 
   private clientQueryable(client: PoolClient): Queryable {
     return {
-      query: async <R extends Row = Row>(sql: string, params: readonly unknown[] = []) => {
+      query: async <R extends object = Row>(sql: string, params: readonly unknown[] = []) => {
         this.count++;
         const res = await client.query(sql, params as unknown[]);
         return res.rows as R[];

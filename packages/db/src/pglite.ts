@@ -27,7 +27,7 @@ export class PgliteDb implements Db {
     return this.count;
   }
 
-  async query<R extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+  async query<R extends object = Row>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
     this.count++;
     const res = await this.pglite.query<R>(sql, params as unknown[]);
     return res.rows;
@@ -41,7 +41,7 @@ export class PgliteDb implements Db {
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     return this.pglite.transaction(async (tx) =>
       fn({
-        query: async <R extends Row = Row>(sql: string, params: readonly unknown[] = []) => {
+        query: async <R extends object = Row>(sql: string, params: readonly unknown[] = []) => {
           this.count++;
           return (await tx.query<R>(sql, params as unknown[])).rows;
         },

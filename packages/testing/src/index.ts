@@ -1,2 +1,5 @@
 export { createTestDb, BACKENDS, testPostgresUrl, testRedisUrl } from './databases';
 export type { TestDb, Backend } from './databases';
+export { gql } from './graphql';
+export type { GraphQLResponse } from './graphql';
+export { seedSmallMarketplace } from './seed';

@@ -4,17 +4,13 @@ import { createLogger } from '@souk/log';
 import { startSubgraph } from '@souk/subgraph-kit';
 import { buildUsersSubgraph } from './server';
 
-export { buildUsersSubgraph } from './server';
-
 // Standalone process: `tsx subgraphs/users/src/index.ts` (docker runs one per subgraph).
-if (require.main === module) {
-  (async () => {
+(async () => {
     const config = loadConfig();
     const logger = createLogger('users', config.logLevel);
     const db = await openDb(config);
     await startSubgraph({ ...buildUsersSubgraph({ db }), logger, port: config.ports.users, host: '0.0.0.0' });
-  })().catch((err) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  });
-}
+})().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -28,20 +28,20 @@ export class UserStore {
 
   /** One query for any number of ids; results follow the order of `ids` (DataLoader's contract). */
   async byIds(ids: readonly string[]): Promise<(UserRow | null)[]> {
-    const rows = await this.db.query<UserRow & Record<string, unknown>>('SELECT * FROM users WHERE id = ANY($1::text[])', [ids]);
+    const rows = await this.db.query<UserRow>('SELECT * FROM users WHERE id = ANY($1::text[])', [ids]);
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? null);
   }
 
   async page(first: number, after?: string): Promise<UserRow[]> {
-    return this.db.query<UserRow & Record<string, unknown>>(
+    return this.db.query<UserRow>(
       'SELECT * FROM users WHERE ($1::text IS NULL OR id > $1) ORDER BY id LIMIT $2',
       [after ?? null, first],
     );
   }
 
   async upsert(u: UserUpsert): Promise<UserRow> {
-    const [row] = await this.db.query<UserRow & Record<string, unknown>>(
+    const [row] = await this.db.query<UserRow>(
       `INSERT INTO users (id, age_group, gender, city, lat, lon, favourite_categories, favourite_brands)
        VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7::text[], '{}'), COALESCE($8::text[], '{}'))
        ON CONFLICT (id) DO UPDATE SET

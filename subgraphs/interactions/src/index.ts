@@ -1,0 +1,19 @@
+import { loadConfig } from '@souk/config';
+import { openDb } from '@souk/db';
+import { createLogger } from '@souk/log';
+import { openEventBus } from '@souk/realtime';
+import { startSubgraph } from '@souk/subgraph-kit';
+import { buildInteractionsSubgraph } from './server';
+
+// Standalone process (docker runs one per subgraph). Cross-process events need REDIS_URL.
+(async () => {
+  const config = loadConfig();
+  const logger = createLogger('interactions', config.logLevel);
+  const db = await openDb(config);
+  const bus = openEventBus(config);
+  const subgraph = buildInteractionsSubgraph({ db, bus, maxBatch: config.limits.interactionBatch, popularityHalfLifeDays: config.popularityHalfLifeDays });
+  await startSubgraph({ ...subgraph, logger, port: config.ports.interactions, host: '0.0.0.0' });
+})().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,20 @@
+import { loadConfig } from '@souk/config';
+import { openDb } from '@souk/db';
+import { createLogger } from '@souk/log';
+import { openEventBus } from '@souk/realtime';
+import { startSubgraph } from '@souk/subgraph-kit';
+import { buildRecommendationsSubgraph } from './server';
+
+// Standalone process (docker runs one per subgraph). Live updates across processes need REDIS_URL.
+(async () => {
+  const config = loadConfig();
+  const logger = createLogger('recommendations', config.logLevel);
+  const db = await openDb(config);
+  const bus = openEventBus(config);
+  const subgraph = buildRecommendationsSubgraph({ db, bus, logger, maxLimit: config.limits.recommendations, pushDebounceMs: config.pushDebounceMs });
+  await subgraph.start();
+  await startSubgraph({ ...subgraph, logger, port: config.ports.recommendations, host: '0.0.0.0' });
+})().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

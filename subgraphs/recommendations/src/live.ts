@@ -1,0 +1,85 @@
+import { debounceByKey } from '@souk/subgraph-kit';
+import type { EventBus } from '@souk/realtime';
+import type { Logger } from '@souk/log';
+
+type Listener = () => void;
+
+/**
+ * Fans bus events out to live subscriptions. One bus subscription per topic for the whole process
+ * (not one per subscriber); listeners are indexed by user, and pushes are debounced per user so
+ * that a burst of events causes one recomputation and at most one update.
+ */
+export class LiveHub {
+  private readonly byUser = new Map<string, Set<Listener>>();
+  private readonly debounced: ReturnType<typeof debounceByKey>;
+  private unsubscribe: (() => Promise<void>)[] = [];
+
+  constructor(
+    private readonly bus: EventBus,
+    debounceMs: number,
+    private readonly logger: Logger,
+  ) {
+    this.debounced = debounceByKey(debounceMs, (userId) => {
+      for (const l of this.byUser.get(userId) ?? []) l();
+    });
+  }
+
+  async start(): Promise<void> {
+    this.unsubscribe.push(await this.bus.subscribe('interactions.recorded', (e) => this.debounced.trigger(e.userId)));
+    // Stock and open/closed changes can change anyone's list: every live user recomputes, still
+    // debounced, and only lists that actually changed are pushed.
+    const everyone = () => {
+      for (const userId of this.byUser.keys()) this.debounced.trigger(userId);
+    };
+    this.unsubscribe.push(await this.bus.subscribe('stock.changed', everyone));
+    this.unsubscribe.push(await this.bus.subscribe('business.changed', everyone));
+    this.unsubscribe.push(await this.bus.subscribe('product.created', everyone));
+  }
+
+  /** Registers a listener for a user's changes; returns its removal. */
+  listen(userId: string, listener: Listener): () => void {
+    let set = this.byUser.get(userId);
+    if (!set) this.byUser.set(userId, (set = new Set()));
+    set.add(listener);
+    this.logger.debug({ userId, listeners: set.size }, 'live subscription added');
+    return () => {
+      set!.delete(listener);
+      if (set!.size === 0) this.byUser.delete(userId);
+    };
+  }
+
+  async stop(): Promise<void> {
+    this.debounced.cancelAll();
+    await Promise.all(this.unsubscribe.map((u) => u()));
+    this.unsubscribe = [];
+  }
+}
+
+/**
+ * An async iterator of fresh values: yields `compute()` at once, then again each time the hub
+ * signals a change for the user, skipping values that `same` says are unchanged.
+ */
+export async function* liveValues<T>(hub: LiveHub, userId: string, compute: () => Promise<T>, same: (a: T, b: T) => boolean): AsyncGenerator<T> {
+  let wake: (() => void) | null = null;
+  let pending = false;
+  const stopListening = hub.listen(userId, () => {
+    pending = true;
+    wake?.();
+  });
+  try {
+    let last = await compute();
+    yield last;
+    for (;;) {
+      if (!pending) await new Promise<void>((resolve) => (wake = resolve));
+      wake = null;
+      pending = false;
+      const next = await compute();
+      if (!same(last, next)) {
+        last = next;
+        yield next;
+      }
+    }
+  } finally {
+    stopListening();
+  }
+}

@@ -1,0 +1,35 @@
+import type { Logger } from '@souk/log';
+import type { Candidate, RecommendationRequest, Recommender } from './types';
+
+export interface ChainResult {
+  candidates: Candidate[];
+  path: string;
+  modelVersion: string;
+}
+
+/**
+ * Tries each recommender in order and serves the first non-empty answer; one that throws or
+ * returns nothing hands over to the next, so a valid request is never failed by one strategy.
+ * The path names every strategy that was skipped ("two-tower>popularity").
+ */
+export class FallbackChain {
+  constructor(
+    private readonly recommenders: Recommender[],
+    private readonly logger: Logger,
+  ) {}
+
+  async recommend(req: RecommendationRequest): Promise<ChainResult> {
+    const tried: string[] = [];
+    for (const r of this.recommenders) {
+      tried.push(r.name);
+      try {
+        const candidates = await r.recommend(req);
+        if (candidates.length > 0) return { candidates, path: tried.join('>'), modelVersion: r.modelVersion };
+      } catch (err) {
+        this.logger.warn({ err, recommender: r.name }, 'recommender failed; falling back');
+      }
+    }
+    const last = this.recommenders.at(-1);
+    return { candidates: [], path: tried.join('>'), modelVersion: last?.modelVersion ?? 'none' };
+  }
+}

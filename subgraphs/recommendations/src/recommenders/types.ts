@@ -1,0 +1,30 @@
+import type { Vertical } from '@souk/domain';
+
+/** A validated request: what every recommender receives. */
+export interface RecommendationRequest {
+  userId: string;
+  vertical: Vertical | null;
+  businessId: string | null;
+  cart: string[];
+  limit: number;
+  time: Date;
+  device: string | null;
+  sessionId: string | null;
+  location: { lat: number; lon: number } | null;
+}
+
+export interface Candidate {
+  productId: string;
+  score: number;
+  reason: string;
+}
+
+/**
+ * A named strategy. Recommenders are tried in a fallback chain (recommenders/chain.ts): the
+ * popularity one today; the staged two-tower pipeline slots in ahead of it.
+ */
+export interface Recommender {
+  readonly name: string;
+  readonly modelVersion: string;
+  recommend(req: RecommendationRequest): Promise<Candidate[]>;
+}

@@ -1,0 +1,39 @@
+import { join } from 'node:path';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { Db } from '@souk/db';
+import type { Logger } from '@souk/log';
+import type { EventBus } from '@souk/realtime';
+import { loadTypeDefs } from '@souk/subgraph-kit';
+import { createContext, type RecommendationsContext } from './context';
+import { LiveHub } from './live';
+import { FallbackChain } from './recommenders/chain';
+import { PopularityRecommender } from './recommenders/popularity';
+import { resolvers } from './resolvers';
+import { RecommendationService } from './service';
+
+export const typeDefs = loadTypeDefs(join(__dirname, '..', 'schema.graphql'));
+
+export interface RecommendationsOptions {
+  db: Db;
+  bus: EventBus;
+  logger: Logger;
+  maxLimit: number;
+  pushDebounceMs: number;
+}
+
+/** Builds the recommendations subgraph; call start() before serving subscriptions and stop() after. */
+export function buildRecommendationsSubgraph(opts: RecommendationsOptions) {
+  const chain = new FallbackChain([new PopularityRecommender(opts.db)], opts.logger);
+  const service = new RecommendationService(opts.db, chain);
+  const hub = new LiveHub(opts.bus, opts.pushDebounceMs, opts.logger);
+  const deps = { db: opts.db, service, hub, maxLimit: opts.maxLimit };
+  return {
+    name: 'recommendations',
+    schema: buildSubgraphSchema([{ typeDefs, resolvers: resolvers as GraphQLResolverMap<RecommendationsContext> }]),
+    context: () => createContext(deps),
+    service,
+    start: () => hub.start(),
+    stop: () => hub.stop(),
+  };
+}
