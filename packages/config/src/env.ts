@@ -19,6 +19,8 @@ const url = (protocols: string[]) =>
 const schema = z.object({
   DATABASE_URL: url(['postgres', 'postgresql']),
   REDIS_URL: url(['redis', 'rediss']),
+  // Prefix of every Redis key and channel, so deployments (and test runs) can share one Redis.
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default('souk'),
   SOUK_DATA_DIR: z.string().min(1).default('.souk'),
   SOUK_HMAC_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -41,6 +43,7 @@ const schema = z.object({
 export interface SoukConfig {
   databaseUrl?: string;
   redisUrl?: string;
+  redisPrefix: string;
   embedded: { database: boolean; realtime: boolean };
   dataDir: string;
   pgliteDir: string;
@@ -72,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SoukConfig {
   return {
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
     embedded: { database: !e.DATABASE_URL, realtime: !e.REDIS_URL },
     dataDir,
     pgliteDir: join(dataDir, 'pglite'),
