@@ -54,7 +54,7 @@ export async function startStack(config: SoukConfig, logger: Logger, options: { 
   ];
   const subgraphs: Record<string, RunningSubgraph> = {};
   for (const d of defs) {
-    subgraphs[d.name] = await startSubgraph({ name: d.name, schema: d.schema, context: d.context, logger: logger.child({ subgraph: d.name }), port: d.port, host: config.subgraphHost });
+    subgraphs[d.name] = await startSubgraph({ name: d.name, schema: d.schema, context: d.context as () => object, logger: logger.child({ subgraph: d.name }), port: d.port, host: config.subgraphHost });
   }
 
   let gateway: RunningGateway | undefined;

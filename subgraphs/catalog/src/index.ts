@@ -1,0 +1,20 @@
+import { loadConfig } from '@souk/config';
+import { openDb } from '@souk/db';
+import { createLogger } from '@souk/log';
+import { openEventBus } from '@souk/realtime';
+import { startSubgraph } from '@souk/subgraph-kit';
+import { buildCatalogSubgraph } from './server';
+
+// Standalone process: `tsx subgraphs/catalog/src/index.ts` (docker runs one per subgraph).
+if (require.main === module) {
+  (async () => {
+    const config = loadConfig();
+    const logger = createLogger('catalog', config.logLevel);
+    const db = await openDb(config);
+    const bus = openEventBus(config);
+    await startSubgraph({ ...buildCatalogSubgraph({ db, bus }), logger, port: config.ports.catalog, host: '0.0.0.0' });
+  })().catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}
