@@ -1,0 +1,16 @@
+import { planBusinesses } from './src/businesses';
+import { planCatalog } from './src/catalog';
+import { interactionRows } from './src/events';
+import { ImageModel, imageRows } from './src/images';
+import { Market } from './src/market';
+import { resolveOptions } from './src/options';
+import { productRows } from './src/products';
+import { toCsv } from '@souk/db';
+const o = resolveOptions({ now: new Date('2026-06-01') });
+let t = performance.now();
+const lap = (l: string) => { const n = performance.now(); console.log(l, ((n - t) / 1000).toFixed(2)); t = n; };
+const b = planBusinesses(o); const plan = planCatalog(o, b); const m = new Market(plan, b, o.seed); lap('plan');
+let n = 0; for (const r of productRows(plan, b, o.seed)) n++; lap('products');
+const model = new ImageModel(o.seed); let len = 0; for (const r of imageRows(plan, model)) len += (r[1] as string).length; lap('images ' + len);
+n = 0; for (const r of interactionRows(o, m)) n++; lap('events ' + n);
+let batch: unknown[][] = []; for (const r of interactionRows(o, m)) { batch.push(r); if (batch.length >= 20000) { toCsv(batch); batch = []; } } lap('events+csv');
