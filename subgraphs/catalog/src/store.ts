@@ -2,7 +2,7 @@ import type { Db, Queryable } from '@souk/db';
 import { toVector } from '@souk/db';
 import type { Vertical } from '@souk/domain';
 import { ConflictError, NotFoundError } from '@souk/errors';
-import { dedupKey } from './keys';
+import { businessKey, productKey } from './keys';
 
 export interface BusinessRow {
   id: string;
@@ -195,7 +195,7 @@ export class CatalogStore {
   }
 
   async createBusiness(b: BusinessCreate): Promise<BusinessRow> {
-    const key = dedupKey(b.name, b.city);
+    const key = businessKey(b.name, b.city);
     const [row] = await this.db.query<R<BusinessRow>>(
       `INSERT INTO businesses (id, vertical, name, city, lat, lon, is_open, dedup_key)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -221,7 +221,7 @@ export class CatalogStore {
           if (patch[field] !== undefined) sets.push(`${column} = $${params.push(patch[field])}`);
         }
         if (!sets.length) return current;
-        const key = dedupKey(patch.name ?? current.name, patch.city !== undefined ? patch.city : current.city);
+        const key = businessKey(patch.name ?? current.name, patch.city !== undefined ? patch.city : current.city);
         if (key !== current.dedup_key) {
           await this.refuseDuplicate(tx, 'businesses', key, id);
           sets.push(`dedup_key = $${params.push(key)}`);
@@ -236,7 +236,7 @@ export class CatalogStore {
   }
 
   async createProduct(p: ProductCreate): Promise<ProductRow> {
-    const key = dedupKey(p.businessId, p.title);
+    const key = productKey(p.businessId, p.title);
     try {
       return await this.db.transaction(async (tx) => {
         const [business] = await tx.query('SELECT id FROM businesses WHERE id = $1', [p.businessId]);
@@ -286,7 +286,7 @@ export class CatalogStore {
         }
         if (patch.attributes !== undefined) sets.push(`attributes = $${params.push(JSON.stringify(patch.attributes))}::jsonb`);
         if (!sets.length) return current;
-        const key = dedupKey(current.business_id, patch.title ?? current.title);
+        const key = productKey(current.business_id, patch.title ?? current.title);
         if (key !== current.dedup_key) {
           await this.refuseDuplicate(tx, 'products', key, id);
           sets.push(`dedup_key = $${params.push(key)}`);

@@ -9,7 +9,7 @@ const t = (en: string, ar: string): Term => ({ en, ar });
 export const DISH_DESCRIPTIONS: readonly Term[] = [
   t('{item}, freshly prepared at {place}.', '{item} من {place}، يُحضَّر طازجاً عند الطلب.'),
   t('A favourite at {place}: {item}, made to order.', 'من أطباق {place} المفضلة: {item}.'),
-  t('{item} from the kitchen of {place}, delivered hot.', '{item} من مطبخ {place}، يصلك ساخناً.'),
+  t('{item} from the kitchen of {place}, delivered fresh.', '{item} من مطبخ {place}، يصلك طازجاً.'),
 ];
 
 export const GROCERY_DESCRIPTIONS: readonly Term[] = [
