@@ -58,28 +58,59 @@ export class LiveHub {
 /**
  * An async iterator of fresh values: yields `compute()` at once, then again each time the hub
  * signals a change for the user, skipping values that `same` says are unchanged.
+ *
+ * Written as a plain iterator rather than an async generator on purpose: a generator suspended
+ * while waiting for the next event cannot run its `finally` until that event arrives, so an
+ * unsubscribing client would leave its listener behind. Here `return()` detaches at once.
  */
-export async function* liveValues<T>(hub: LiveHub, userId: string, compute: () => Promise<T>, same: (a: T, b: T) => boolean): AsyncGenerator<T> {
-  let wake: (() => void) | null = null;
+export function liveValues<T>(hub: LiveHub, userId: string, compute: () => Promise<T>, same: (a: T, b: T) => boolean): AsyncIterableIterator<T> {
+  let last: T | undefined;
+  let started = false;
+  let done = false;
   let pending = false;
+  let wake: (() => void) | null = null;
   const stopListening = hub.listen(userId, () => {
     pending = true;
     wake?.();
   });
-  try {
-    let last = await compute();
-    yield last;
-    for (;;) {
-      if (!pending) await new Promise<void>((resolve) => (wake = resolve));
-      wake = null;
-      pending = false;
-      const next = await compute();
-      if (!same(last, next)) {
-        last = next;
-        yield next;
-      }
-    }
-  } finally {
+  const finish = () => {
+    if (done) return;
+    done = true;
     stopListening();
-  }
+    wake?.();
+  };
+  const end = (): IteratorResult<T> => ({ done: true, value: undefined });
+  return {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    async next() {
+      if (done) return end();
+      if (!started) {
+        started = true;
+        last = await compute();
+        return { done: false, value: last };
+      }
+      for (;;) {
+        if (!pending) await new Promise<void>((resolve) => (wake = resolve));
+        wake = null;
+        if (done) return end();
+        pending = false;
+        const next = await compute();
+        if (done) return end();
+        if (!same(last as T, next)) {
+          last = next;
+          return { done: false, value: next };
+        }
+      }
+    },
+    async return() {
+      finish();
+      return end();
+    },
+    async throw(err?: unknown) {
+      finish();
+      throw err;
+    },
+  };
 }

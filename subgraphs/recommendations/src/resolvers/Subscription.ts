@@ -5,13 +5,11 @@ import { sameList, type RecommendationList } from '../service';
 
 export const Subscription = {
   recommendationsUpdated: {
-    subscribe: async function* (_: unknown, args: { userId: string; context?: ContextInput | null }, ctx: RecommendationsContext) {
+    subscribe: (_: unknown, args: { userId: string; context?: ContextInput | null }, ctx: RecommendationsContext) => {
       const { service, hub, maxLimit } = ctx.deps;
       parseRequest(args.userId, args.context, maxLimit); // reject bad input before subscribing
-      const compute = () => service.recommend(parseRequest(args.userId, args.context, maxLimit));
-      for await (const list of liveValues<RecommendationList>(hub, args.userId, compute, sameList)) {
-        yield { recommendationsUpdated: list };
-      }
+      return liveValues(hub, args.userId, () => service.recommend(parseRequest(args.userId, args.context, maxLimit)), sameList);
     },
+    resolve: (list: RecommendationList) => list,
   },
 };
