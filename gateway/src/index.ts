@@ -4,17 +4,11 @@ import { startGateway } from './server';
 // `tsx gateway/src/index.ts`: the gateway process. Subgraph addresses come from the configuration.
 (async () => {
   const config = loadConfig();
-  const at = (port: number) => `http://${config.subgraphHost}:${port}/graphql`;
   const gateway = await startGateway({
     port: config.ports.gateway,
     host: '0.0.0.0',
     logLevel: config.logLevel,
-    subgraphUrls: {
-      users: at(config.ports.users),
-      catalog: at(config.ports.catalog),
-      interactions: at(config.ports.interactions),
-      recommendations: at(config.ports.recommendations),
-    },
+    subgraphUrls: config.subgraphUrls,
   });
   console.log(JSON.stringify({ level: 'info', msg: 'gateway ready', url: gateway.url }));
   const shutdown = () => void gateway.stop().then(() => process.exit(0));

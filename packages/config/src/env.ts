@@ -33,6 +33,11 @@ const schema = z.object({
   // Python trainer can reach it while the demo runs.
   PGLITE_SOCKET_PORT: port(5433),
   SUBGRAPH_HOST: z.string().min(1).default('127.0.0.1'),
+  // Where the gateway finds each subgraph, when they do not all run on SUBGRAPH_HOST (containers).
+  USERS_URL: url(['http', 'https']),
+  CATALOG_URL: url(['http', 'https']),
+  INTERACTIONS_URL: url(['http', 'https']),
+  RECOMMENDATIONS_URL: url(['http', 'https']),
   MAX_INTERACTION_BATCH: z.coerce.number().int().min(1).max(10000).default(500),
   MAX_RECOMMENDATIONS: z.coerce.number().int().min(1).max(200).default(50),
   POPULARITY_HALF_LIFE_DAYS: z.coerce.number().positive().default(14),
@@ -51,6 +56,8 @@ export interface SoukConfig {
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   ports: { gateway: number; users: number; catalog: number; interactions: number; recommendations: number; pgliteSocket: number };
   subgraphHost: string;
+  /** The gateway's address for each subgraph. */
+  subgraphUrls: { users: string; catalog: string; interactions: string; recommendations: string };
   limits: { interactionBatch: number; recommendations: number };
   popularityHalfLifeDays: number;
   pushDebounceMs: number;
@@ -90,6 +97,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SoukConfig {
       pgliteSocket: e.PGLITE_SOCKET_PORT,
     },
     subgraphHost: e.SUBGRAPH_HOST,
+    subgraphUrls: {
+      users: e.USERS_URL ?? `http://${e.SUBGRAPH_HOST}:${e.USERS_PORT}/graphql`,
+      catalog: e.CATALOG_URL ?? `http://${e.SUBGRAPH_HOST}:${e.CATALOG_PORT}/graphql`,
+      interactions: e.INTERACTIONS_URL ?? `http://${e.SUBGRAPH_HOST}:${e.INTERACTIONS_PORT}/graphql`,
+      recommendations: e.RECOMMENDATIONS_URL ?? `http://${e.SUBGRAPH_HOST}:${e.RECOMMENDATIONS_PORT}/graphql`,
+    },
     limits: { interactionBatch: e.MAX_INTERACTION_BATCH, recommendations: e.MAX_RECOMMENDATIONS },
     popularityHalfLifeDays: e.POPULARITY_HALF_LIFE_DAYS,
     pushDebounceMs: e.PUSH_DEBOUNCE_MS,
