@@ -1,7 +1,8 @@
-import type { Vertical } from '@souk/domain';
+import { businessKey, type Vertical } from '@souk/domain';
 import type { ResolvedOptions } from './options';
 import { streamFor } from './rng';
 import { DAY } from './time';
+import { UniqueKeys } from './keys';
 import { CITIES, CONVENIENCE_CHAINS, CUISINES, SUPERMARKET_CHAINS, type Term } from './vocabulary';
 
 // Businesses across the three verticals. Each is planned from its own random stream, so the plan
@@ -75,10 +76,12 @@ export function planBusinesses(options: ResolvedOptions): Business[] {
 
 export const BUSINESS_COLUMNS = ['id', 'vertical', 'name', 'city', 'lat', 'lon', 'is_open', 'dedup_key', 'created_at', 'updated_at'] as const;
 
-export function* businessRows(businesses: readonly Business[], seed: number): Generator<unknown[]> {
+export function* businessRows(businesses: readonly Business[]): Generator<unknown[]> {
+  const keys = new UniqueKeys();
   for (const b of businesses) {
     const created = new Date(b.createdAt);
-    yield [b.id, b.vertical, b.name.en, CITIES[b.city].en, b.lat, b.lon, b.isOpen, `demo:${seed}:${b.id}`, created, created];
+    const city = CITIES[b.city].en;
+    yield [b.id, b.vertical, b.name.en, city, b.lat, b.lon, b.isOpen, keys.claim(businessKey(b.name.en, city)), created, created];
   }
 }
 

@@ -60,7 +60,7 @@ export async function generateMarketplace(db: Db, options: GenerateOptions = {})
   const market = new Market(plan, businesses, o.seed);
   const now = o.now.getTime();
 
-  await step('businesses', () => db.copyRows('businesses', BUSINESS_COLUMNS, businessRows(businesses, o.seed)));
+  await step('businesses', () => db.copyRows('businesses', BUSINESS_COLUMNS, businessRows(businesses)));
   await step('products', () => db.copyRows('products', PRODUCT_COLUMNS, productRows(plan, businesses, o.seed)));
   await step('product_images', async () => {
     const model = new ImageModel(o.seed);

@@ -1,5 +1,7 @@
+import { productKey } from '@souk/domain';
 import type { Business } from './businesses';
 import { itemOf, PORTION_LARGE, PORTION_MEAL, PORTION_REGULAR, productId, type CatalogPlan } from './catalog';
+import { UniqueKeys } from './keys';
 import { streamFor } from './rng';
 import { DAY } from './time';
 import { pickLanguage, productDescription, productName, productTitle } from './text';
@@ -36,17 +38,20 @@ export function productAttributes(plan: CatalogPlan, p: number, rng: { int(min: 
 }
 
 export function* productRows(plan: CatalogPlan, businesses: readonly Business[], seed: number): Generator<unknown[]> {
+  let keys = new UniqueKeys();
   for (let p = 0; p < plan.count; p++) {
     const rng = streamFor(seed, 'product-text', p);
     const business = businesses[plan.business[p]];
+    // A business's products are contiguous in the plan, so keys need only be unique per run of them.
+    if (p > 0 && plan.business[p] !== plan.business[p - 1]) keys = new UniqueKeys();
     const name = productName(plan, p);
     const language = pickLanguage(rng);
-    const id = productId(p);
+    const title = productTitle(name, language);
     const created = new Date(plan.createdAt[p]);
     yield [
-      id,
+      productId(p),
       business.id,
-      productTitle(name, language),
+      title,
       productDescription(plan, p, business, name, language, rng),
       CATEGORIES[plan.category[p]].id,
       plan.brand[p] >= 0 ? plan.brands[plan.brand[p]].en : null,
@@ -54,7 +59,7 @@ export function* productRows(plan: CatalogPlan, businesses: readonly Business[],
       plan.priceRange[p],
       'AED',
       productAttributes(plan, p, rng),
-      `demo:${seed}:${id}`,
+      keys.claim(productKey(business.id, title)),
       created,
       created,
     ];
