@@ -7,11 +7,18 @@ import { startStack, type Stack } from './stack';
 // `souk serve`: all subgraphs in this process (add --gateway for the gateway too).
 // `souk demo`: migrate, generate the demo marketplace once, serve everything, show a query.
 
+// A clean stop closes connections and flushes PGlite to disk; if something hangs, exit anyway.
+const STOP_TIMEOUT_MS = 10_000;
+
 function onShutdown(stack: Stack) {
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    setTimeout(() => {
+      console.error(`souk: did not stop within ${STOP_TIMEOUT_MS / 1000} s; exiting`);
+      process.exit(1);
+    }, STOP_TIMEOUT_MS).unref();
     await stack.stop();
     process.exit(0);
   };

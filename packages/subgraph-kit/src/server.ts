@@ -56,6 +56,9 @@ export async function startSubgraph<C extends BaseContext>(options: SubgraphOpti
       ApolloServerPluginInlineTraceDisabled(),
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
     ],
+    // The process owner decides when to stop (the launcher stops every subgraph in order); Apollo's
+    // own signal handlers would race it and re-raise the signal into a process still stopping.
+    stopOnTerminationSignals: false,
     // Introspection stays on: the gateway's GraphiQL and composition tooling rely on it.
     introspection: true,
   });

@@ -33,6 +33,8 @@ export function startTs(entry: string, args: string[], env: Record<string, strin
     cwd: repoRoot,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: stopping it signals tsx and the node process tsx starts, together.
+    detached: true,
   });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
@@ -43,12 +45,20 @@ export function startTs(entry: string, args: string[], env: Record<string, strin
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+        const group = (signal: NodeJS.Signals) => {
+          try {
+            process.kill(-child.pid!, signal);
+          } catch {
+            // already gone
+          }
+        };
+        const kill = setTimeout(() => group('SIGKILL'), 12_000);
         child.once('exit', () => {
           clearTimeout(kill);
+          group('SIGKILL'); // nothing of it may outlive the test
           resolve();
         });
-        child.kill('SIGTERM');
+        group('SIGTERM');
       }),
   };
 }
