@@ -16,9 +16,10 @@ report="$(mktemp)"
 status=0
 npx jest --ci --json --outputFile="$report" "$@" || status=$?
 node -e '
-  const r = require(process.argv[1]);
+  const r = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8"));
   console.log(`jest: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
 ' "$report" || true
+rm -f "$report"
 
 py_status=0
 if [ -d training/tests ] && [ -f training/setup.sh ] && [ "$#" -eq 0 ]; then
