@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { migrate, PgliteDb } from '@souk/db';
 import { gql, seedSmallMarketplace } from '@souk/testing';
 import { startSouk } from './harness';
+import { LiveList } from './live';
 
 // The embedded default: no DATABASE_URL, no REDIS_URL. Everything runs on PGlite in a data
 // directory, and what was written survives a restart of the whole stack.
@@ -28,6 +29,21 @@ describe('embedded default (PGlite, in-process realtime)', () => {
       const res = await gql(souk.gatewayUrl, query);
       expect(res.errors).toBeUndefined();
       expect(res.data!.recommendations.items).toHaveLength(3);
+
+      // Live updates on the in-process bus: a cart event pushes a list without that product.
+      type List = { items: { product: { id: string } }[] };
+      const live = new LiveList<List>(souk.gatewayUrl, `subscription { recommendationsUpdated(userId: "u_1", context: { vertical: RESTAURANT, limit: 3 }) { items { product { id } } } }`, 'recommendationsUpdated');
+      try {
+        await live.waitFor(1);
+        const top = live.values[0].items[0].product.id;
+        const cart = await gql(souk.gatewayUrl, `mutation($p: ID!) { recordInteractions(events: [{ eventId: "cart-e", userId: "u_1", productId: $p, type: ADD_TO_CART }]) { stored } }`, { p: top });
+        expect(cart.data!.recordInteractions.stored).toBe(1);
+        await live.waitFor(2);
+        expect(live.values[1].items.map((i) => i.product.id)).not.toContain(top);
+      } finally {
+        await live.close();
+      }
+
       const rec = await gql(souk.gatewayUrl, `mutation { recordInteractions(events: [{ eventId: "keep-me", userId: "u_1", productId: "p_0_0_1", type: PURCHASE }]) { stored } }`);
       expect(rec.errors).toBeUndefined();
       expect(rec.data!.recordInteractions.stored).toBe(1);
