@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createGatewayRuntime, getGraphQLWSOptions } from '@graphql-hive/gateway';
+import { createGatewayRuntime, getGraphQLWSOptions, usePrometheus } from '@graphql-hive/gateway';
+import { attachRegistry, isValidRequestId, LATENCY_BUCKETS, METRICS_CONTENT_TYPE, renderMetrics, REQUEST_ID_HEADER } from '@souk/observability';
 import { normalizeNodeRequest } from '@whatwg-node/server';
+import { Registry } from 'prom-client';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 
@@ -28,7 +31,7 @@ export interface RunningGateway {
  * Hive Gateway over the composed supergraph. Clients use one endpoint, /graphql, for queries,
  * mutations and subscriptions (graphql-ws over WebSocket, or GraphQL over SSE); GraphiQL is served
  * there to browsers. Subgraph subscriptions are consumed over WebSocket, since Apollo Server
- * subgraphs do not speak SSE.
+ * subgraphs do not speak SSE. GET /metrics serves the process's Prometheus metrics.
  */
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const supergraph = readFileSync(opts.supergraphPath ?? SUPERGRAPH_PATH, 'utf8');
@@ -37,14 +40,62 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   };
   for (const [name, location] of Object.entries(opts.subgraphUrls)) transportEntries[name] = { location };
 
+  // Its own registry: the prometheus plugin clears its registry when the gateway is disposed, and
+  // in the embedded default the process registry also holds the subgraphs' metrics.
+  const gatewayRegistry = new Registry();
   const runtime = createGatewayRuntime({
     supergraph,
     transportEntries,
     graphiql: { title: 'Souk' },
     landingPage: false,
     logging: opts.logLevel === 'debug' ? 'debug' : 'warn',
+    // Hive Gateway's request id: taken from x-request-id (or a fresh UUID), returned in the
+    // response, forwarded to every subgraph fetch, and bound to the gateway's own log lines.
+    requestId: { headerName: REQUEST_ID_HEADER },
+    plugins: (ctx) => [
+      usePrometheus({
+        ...ctx,
+        registry: gatewayRegistry,
+        endpoint: false, // served below, with the rest of the process's metrics
+        // Only what is cheap and says where the time goes: end to end, and per subgraph. Off: the
+        // summary (quantiles cost every observation), deprecated-field walks, per-phase timings.
+        metrics: {
+          graphql_yoga_http_duration: LATENCY_BUCKETS,
+          graphql_envelop_request: true,
+          graphql_envelop_error_result: true,
+          graphql_gateway_subgraph_execute_duration: LATENCY_BUCKETS,
+          graphql_gateway_subgraph_execute_errors: true,
+          graphql_envelop_request_duration: false,
+          graphql_envelop_request_time_summary: false,
+          graphql_envelop_deprecated_field: false,
+          graphql_envelop_phase_parse: false,
+          graphql_envelop_phase_validate: false,
+          graphql_envelop_phase_context: false,
+          graphql_envelop_phase_execute: false,
+          graphql_envelop_phase_subscribe: false,
+          graphql_envelop_schema_change: false,
+          graphql_gateway_fetch_duration: false,
+        },
+        // The request URL would make a series per query string.
+        labels: { url: false },
+      }),
+    ],
   });
-  const server = createServer(runtime);
+  const detachRegistry = attachRegistry(gatewayRegistry);
+  const server = createServer((req, res) => {
+    if (req.url === '/metrics' && req.method === 'GET') {
+      renderMetrics().then(
+        (text) => res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE }).end(text),
+        () => res.writeHead(500).end(),
+      );
+      return;
+    }
+    // A client's id lands in every log line of every subgraph: one that is too long or odd is
+    // replaced by a fresh one here, before Hive Gateway forwards it.
+    const id = req.headers[REQUEST_ID_HEADER];
+    if (typeof id === 'string' && !isValidRequestId(id)) req.headers[REQUEST_ID_HEADER] = randomUUID();
+    void runtime(req, res);
+  });
   const wsServer = new WebSocketServer({ path: runtime.graphqlEndpoint, server });
   const ws = useServer(
     getGraphQLWSOptions(runtime, (ctx) => {
@@ -67,6 +118,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await runtime.dispose();
+      detachRegistry();
     },
   };
 }

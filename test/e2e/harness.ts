@@ -3,6 +3,8 @@ import { freePorts, gql, startTs, testRedisUrl, waitFor, type SoukProcess } from
 
 export interface RunningSouk {
   gatewayUrl: string;
+  /** Everything the subgraphs' process has written to stdout and stderr so far (pino JSON lines). */
+  subgraphsOutput(): string;
   stop(): Promise<void>;
 }
 
@@ -36,7 +38,7 @@ export async function startSouk(env: Record<string, string>): Promise<RunningSou
     procs.push(gw);
     const gatewayUrl = `http://127.0.0.1:${gateway}/graphql`;
     await waitFor('gateway', async () => (await gql(gatewayUrl, '{ __typename }')).data?.__typename === 'Query', gw);
-    return { gatewayUrl, stop };
+    return { gatewayUrl, subgraphsOutput: () => subgraphs.output(), stop };
   } catch (err) {
     await stop();
     throw err;

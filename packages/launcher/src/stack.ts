@@ -3,7 +3,7 @@ import type { SoukConfig } from '@souk/config';
 import { migrate, openDb, PgliteDb, type Db } from '@souk/db';
 import { startGateway, type RunningGateway } from '@souk/gateway';
 import type { Logger } from '@souk/log';
-import { openEventBus, type EventBus } from '@souk/realtime';
+import { openAvailabilityStore, openEventBus, type AvailabilityStore, type EventBus } from '@souk/realtime';
 import { startSubgraph, type RunningSubgraph } from '@souk/subgraph-kit';
 import { buildCatalogSubgraph } from '@souk/subgraph-catalog';
 import { buildInteractionsSubgraph } from '@souk/subgraph-interactions';
@@ -18,6 +18,7 @@ import { buildUsersSubgraph } from '@souk/subgraph-users';
 export interface Stack {
   db: Db;
   bus: EventBus;
+  availability: AvailabilityStore;
   subgraphs: Record<string, RunningSubgraph>;
   gateway?: RunningGateway;
   /** The embedded database's Postgres wire-protocol address, when it is served. */
@@ -29,6 +30,11 @@ export async function startStack(config: SoukConfig, logger: Logger, options: { 
   const db = options.db ?? (await openDb(config));
   await migrate(db);
   const bus = openEventBus(config);
+  // One store for catalog (writer) and recommendations (reader): in-process maps on the embedded
+  // default, Redis keys shared with every other process otherwise. Rebuilt from the database here.
+  const availability = openAvailabilityStore(config, db, 'one-process');
+  const warmed = await availability.warm(db);
+  logger.debug(warmed, 'availability store warmed');
 
   let socket: PGLiteSocketServer | undefined;
   let pgliteUrl: string | undefined;
@@ -40,12 +46,12 @@ export async function startStack(config: SoukConfig, logger: Logger, options: { 
   }
 
   const recommendations = buildRecommendationsSubgraph({
-    db, bus, logger: logger.child({ subgraph: 'recommendations' }), maxLimit: config.limits.recommendations, pushDebounceMs: config.pushDebounceMs,
+    db, bus, logger: logger.child({ subgraph: 'recommendations' }), maxLimit: config.limits.recommendations, pushDebounceMs: config.pushDebounceMs, availability,
   });
   await recommendations.start();
   const defs = [
     { ...buildUsersSubgraph({ db }), port: config.ports.users },
-    { ...buildCatalogSubgraph({ db, bus }), port: config.ports.catalog },
+    { ...buildCatalogSubgraph({ db, bus, availability }), port: config.ports.catalog },
     {
       ...buildInteractionsSubgraph({ db, bus, maxBatch: config.limits.interactionBatch, popularityHalfLifeDays: config.popularityHalfLifeDays }),
       port: config.ports.interactions,
@@ -68,13 +74,14 @@ export async function startStack(config: SoukConfig, logger: Logger, options: { 
   }
 
   return {
-    db, bus, subgraphs, gateway, pgliteUrl,
+    db, bus, availability, subgraphs, gateway, pgliteUrl,
     stop: async () => {
       await gateway?.stop();
       await recommendations.stop();
       for (const s of Object.values(subgraphs)) await s.stop();
       await socket?.stop();
       await bus.close();
+      await availability.close();
       await db.close();
     },
   };

@@ -10,10 +10,13 @@ const backends: [string, () => EventBus][] = [
   ['redis', () => new RedisEventBus(testRedisUrl, prefix)],
 ];
 
-const nextEvent = <T>(subscribe: (h: (e: T) => void) => Promise<unknown>) =>
-  new Promise<T>((resolve) => {
-    void subscribe(resolve);
-  });
+/** Subscribes (waiting until the server confirms); `event` resolves with the first event. */
+async function nextEvent<T>(subscribe: (h: (e: T) => void) => Promise<unknown>): Promise<{ event: Promise<T> }> {
+  let deliver!: (e: T) => void;
+  const event = new Promise<T>((resolve) => (deliver = resolve));
+  await subscribe(deliver);
+  return { event }; // wrapped: awaiting a bare promise here would wait for the event itself
+}
 
 describe.each(backends)('EventBus on %s', (_name, make) => {
   let a: EventBus;
@@ -29,17 +32,15 @@ describe.each(backends)('EventBus on %s', (_name, make) => {
   });
 
   it('delivers a published event to a subscriber (across connections for Redis)', async () => {
-    const got = nextEvent<unknown>((h) => b.subscribe('stock.changed', h));
-    await new Promise((r) => setTimeout(r, 50)); // let the subscription reach the server
+    const got = await nextEvent<unknown>((h) => b.subscribe('stock.changed', h));
     await a.publish('stock.changed', { productIds: ['p1', 'p2'] });
-    expect(await got).toEqual({ productIds: ['p1', 'p2'] });
+    expect(await got.event).toEqual({ productIds: ['p1', 'p2'] });
   });
 
   it('stops delivering after unsubscribe, and keeps topics apart', async () => {
     const seen: string[] = [];
     const off = await b.subscribe('business.changed', () => seen.push('business'));
     await b.subscribe('stock.changed', () => seen.push('stock'));
-    await new Promise((r) => setTimeout(r, 50));
     await a.publish('business.changed', { businessIds: ['b1'] });
     await new Promise((r) => setTimeout(r, 100));
     await off();

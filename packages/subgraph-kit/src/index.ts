@@ -2,3 +2,4 @@ export { startSubgraph } from './server';
 export type { RunningSubgraph, SubgraphOptions } from './server';
 export { loadTypeDefs } from './schema';
 export { debounceByKey } from './debounce';
+export type { RequestScope, WithRequestScope } from './request-scope';

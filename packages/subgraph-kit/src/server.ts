@@ -6,14 +6,19 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import { formatError } from '@souk/errors';
 import type { Logger } from '@souk/log';
+import { METRICS_CONTENT_TYPE, REQUEST_ID_HEADER, renderMetrics, requestIdFrom, subgraphMetrics } from '@souk/observability';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { operationPlugin } from './operation-plugin';
+import { requestIdMiddleware, withRequestScope, type WithRequestScope } from './request-scope';
 
 // Builds one subgraph's HTTP server: Apollo Server for queries and mutations, graphql-ws on the
 // same path for subscriptions (Apollo Server has no subscription transport of its own; the gateway
-// is configured to subscribe over WebSocket), and /health for readiness probes.
+// is configured to subscribe over WebSocket), /health for readiness probes, and /metrics (the
+// whole process's Prometheus metrics: in the embedded default every subgraph port serves the same).
+// Every operation's context also carries the request's id and a logger bound to it (ctx.log).
 
 export interface SubgraphOptions<C extends BaseContext> {
   name: string;
@@ -38,19 +43,31 @@ export async function startSubgraph<C extends BaseContext>(options: SubgraphOpti
   const app = express();
   const httpServer = createServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const metrics = subgraphMetrics(name);
+  const logged = new WeakSet<object>();
   const wsCleanup = useServer(
     {
       schema,
-      context: async () => options.context(),
+      // The gateway opens the socket; its upgrade request carries the id of the request that did.
+      context: async (ctx) => withRequestScope(await options.context(), logger, requestIdFrom(ctx.extra.request.headers[REQUEST_ID_HEADER])),
       onError: (_ctx, _id, _payload, errors) => logger.warn({ errors }, 'subscription error'),
     },
     wsServer,
   );
 
-  const apollo = new ApolloServer<C>({
+  const apollo = new ApolloServer<WithRequestScope<C>>({
     schema,
-    formatError: (formatted, error) => formatError(formatted, error, (err) => logger.error({ err }, 'unexpected error')),
+    formatError: (formatted, error) => {
+      // Unexpected errors of an operation are logged with its request id by operationPlugin;
+      // this logs the rest (say, a failing context factory), which happen outside any operation.
+      const out = formatError(formatted, error, (err) => {
+        if (err === null || typeof err !== 'object' || !logged.has(err)) logger.error({ err }, 'unexpected error');
+      });
+      metrics.countError(String(out.extensions?.code ?? 'UNKNOWN'));
+      return out;
+    },
     plugins: [
+      operationPlugin<WithRequestScope<C>>(metrics, logged),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Traces are for Apollo Studio, which Souk does not use; they would cost every request.
       ApolloServerPluginInlineTraceDisabled(),
@@ -67,7 +84,17 @@ export async function startSubgraph<C extends BaseContext>(options: SubgraphOpti
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', subgraph: name });
   });
-  app.use('/graphql', express.json({ limit: options.bodyLimit ?? '5mb' }), expressMiddleware(apollo, { context: async () => options.context() }));
+  app.get('/metrics', async (_req, res) => {
+    res.type(METRICS_CONTENT_TYPE).send(await renderMetrics());
+  });
+  app.use(
+    '/graphql',
+    requestIdMiddleware,
+    express.json({ limit: options.bodyLimit ?? '5mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ res }) => withRequestScope(await options.context(), logger, res.locals.requestId as string, res.locals.startedAt as number),
+    }),
+  );
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

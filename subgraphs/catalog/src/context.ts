@@ -1,11 +1,13 @@
 import DataLoader from 'dataloader';
 import type { Db } from '@souk/db';
-import type { EventBus } from '@souk/realtime';
+import type { AvailabilityStore, EventBus } from '@souk/realtime';
 import { CatalogStore, type BusinessRow, type ProductRow } from './store';
 
 export interface CatalogDeps {
   db: Db;
   bus: EventBus;
+  /** What recommendations filter on: kept in step with every stock and open/closed write. */
+  availability: AvailabilityStore;
 }
 
 export interface BusinessProductsKey {
@@ -18,6 +20,7 @@ export interface BusinessProductsKey {
 export interface CatalogContext {
   store: CatalogStore;
   bus: EventBus;
+  availability: AvailabilityStore;
   products: DataLoader<string, ProductRow | null>;
   businesses: DataLoader<string, BusinessRow | null>;
   /** Units in stock by product id. */
@@ -32,6 +35,7 @@ export function createContext(deps: CatalogDeps): CatalogContext {
   return {
     store,
     bus: deps.bus,
+    availability: deps.availability,
     products: new DataLoader((ids) => store.productsByIds(ids)),
     businesses: new DataLoader((ids) => store.businessesByIds(ids)),
     stock: new DataLoader((ids) => store.stockByProductIds(ids)),

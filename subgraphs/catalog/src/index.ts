@@ -1,7 +1,7 @@
 import { loadConfig } from '@souk/config';
 import { openDb } from '@souk/db';
 import { createLogger } from '@souk/log';
-import { openEventBus } from '@souk/realtime';
+import { openAvailabilityStore, openEventBus } from '@souk/realtime';
 import { startSubgraph } from '@souk/subgraph-kit';
 import { buildCatalogSubgraph } from './server';
 
@@ -12,7 +12,10 @@ if (require.main === module) {
     const logger = createLogger('catalog', config.logLevel);
     const db = await openDb(config);
     const bus = openEventBus(config);
-    await startSubgraph({ ...buildCatalogSubgraph({ db, bus }), logger, port: config.ports.catalog, host: '0.0.0.0' });
+    // The writer of availability rebuilds it from the database on start-up (Redis with REDIS_URL).
+    const availability = openAvailabilityStore(config, db, 'own-process');
+    await availability.warm(db);
+    await startSubgraph({ ...buildCatalogSubgraph({ db, bus, availability }), logger, port: config.ports.catalog, host: '0.0.0.0' });
   })().catch((err) => {
     console.error(err instanceof Error ? err.message : err);
     process.exit(1);

@@ -1,6 +1,6 @@
 import type { Db } from '@souk/db';
 import { createLogger } from '@souk/log';
-import { MemoryEventBus, type SoukEvent, type Topic } from '@souk/realtime';
+import { MemoryAvailabilityStore, MemoryEventBus, type SoukEvent, type Topic } from '@souk/realtime';
 import { startSubgraph, type RunningSubgraph } from '@souk/subgraph-kit';
 import { createTestDb, type Backend, type TestDb } from '@souk/testing';
 import { buildCatalogSubgraph } from '../src/server';
@@ -30,7 +30,7 @@ export async function startHarness(backend: Backend): Promise<Harness> {
   const events: { topic: Topic; event: SoukEvent }[] = [];
   for (const topic of TOPICS) await bus.subscribe(topic, (event) => events.push({ topic, event }));
   const running: RunningSubgraph = await startSubgraph({
-    ...buildCatalogSubgraph({ db: testDb.db, bus }),
+    ...buildCatalogSubgraph({ db: testDb.db, bus, availability: new MemoryAvailabilityStore() }),
     logger: createLogger('catalog-test', 'silent'),
     port: 0,
   });

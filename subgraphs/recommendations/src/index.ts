@@ -1,7 +1,7 @@
 import { loadConfig } from '@souk/config';
 import { openDb } from '@souk/db';
 import { createLogger } from '@souk/log';
-import { openEventBus } from '@souk/realtime';
+import { openAvailabilityStore, openEventBus } from '@souk/realtime';
 import { startSubgraph } from '@souk/subgraph-kit';
 import { buildRecommendationsSubgraph } from './server';
 
@@ -11,7 +11,12 @@ import { buildRecommendationsSubgraph } from './server';
   const logger = createLogger('recommendations', config.logLevel);
   const db = await openDb(config);
   const bus = openEventBus(config);
-  const subgraph = buildRecommendationsSubgraph({ db, bus, logger, maxLimit: config.limits.recommendations, pushDebounceMs: config.pushDebounceMs });
+  // Redis with REDIS_URL (warmed by the catalog; re-warmed by the filter if found empty), else
+  // PostgreSQL itself: no process here could keep an in-process copy current.
+  const availability = openAvailabilityStore(config, db, 'own-process');
+  const subgraph = buildRecommendationsSubgraph({
+    db, bus, logger, maxLimit: config.limits.recommendations, pushDebounceMs: config.pushDebounceMs, availability,
+  });
   await subgraph.start();
   await startSubgraph({ ...subgraph, logger, port: config.ports.recommendations, host: '0.0.0.0' });
 })().catch((err) => {

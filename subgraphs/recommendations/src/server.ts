@@ -3,10 +3,11 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { Db } from '@souk/db';
 import type { Logger } from '@souk/log';
-import type { EventBus } from '@souk/realtime';
+import { PostgresAvailability, type AvailabilityStore, type EventBus } from '@souk/realtime';
 import { loadTypeDefs } from '@souk/subgraph-kit';
 import { createContext, type RecommendationsContext } from './context';
 import { LiveHub } from './live';
+import { AvailabilityFilter } from './pipeline/filter';
 import { FallbackChain } from './recommenders/chain';
 import { PopularityRecommender } from './recommenders/popularity';
 import { resolvers } from './resolvers';
@@ -20,12 +21,19 @@ export interface RecommendationsOptions {
   logger: Logger;
   maxLimit: number;
   pushDebounceMs: number;
+  /**
+   * Stock and open businesses as the catalog last wrote them (Redis, or the launcher's shared
+   * in-process store). Without one, every list is checked against PostgreSQL directly.
+   */
+  availability?: AvailabilityStore;
 }
 
 /** Builds the recommendations subgraph; call start() before serving subscriptions and stop() after. */
 export function buildRecommendationsSubgraph(opts: RecommendationsOptions) {
   const chain = new FallbackChain([new PopularityRecommender(opts.db)], opts.logger);
-  const service = new RecommendationService(opts.db, chain);
+  const fallback = new PostgresAvailability(opts.db);
+  const filter = new AvailabilityFilter({ store: opts.availability ?? fallback, fallback, db: opts.db, logger: opts.logger });
+  const service = new RecommendationService(opts.db, chain, filter);
   const hub = new LiveHub(opts.bus, opts.pushDebounceMs, opts.logger);
   const deps = { db: opts.db, service, hub, maxLimit: opts.maxLimit };
   return {
@@ -33,6 +41,7 @@ export function buildRecommendationsSubgraph(opts: RecommendationsOptions) {
     schema: buildSubgraphSchema([{ typeDefs, resolvers: resolvers as GraphQLResolverMap<RecommendationsContext> }]),
     context: () => createContext(deps),
     service,
+    filter,
     start: () => hub.start(),
     stop: () => hub.stop(),
   };

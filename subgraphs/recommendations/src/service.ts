@@ -1,6 +1,8 @@
 import type { Db } from '@souk/db';
 import { NotFoundError } from '@souk/errors';
+import { countServed } from '@souk/observability';
 import type { FallbackChain } from './recommenders/chain';
+import { overFetch, type AvailabilityFilter } from './pipeline/filter';
 import type { RecommendationRequest } from './recommenders/types';
 
 export interface RecommendationItem {
@@ -22,6 +24,8 @@ export class RecommendationService {
   constructor(
     private readonly db: Db,
     private readonly chain: FallbackChain,
+    /** Every list, from whichever recommender, passes through it before it is served. */
+    private readonly filter: AvailabilityFilter,
   ) {}
 
   async recommend(req: RecommendationRequest): Promise<RecommendationList> {
@@ -29,7 +33,9 @@ export class RecommendationService {
       const rows = await this.db.query('SELECT 1 FROM businesses WHERE id = $1', [req.businessId]);
       if (rows.length === 0) throw new NotFoundError('business', req.businessId);
     }
-    const { candidates, path, modelVersion } = await this.chain.recommend(req);
+    const { candidates: ranked, path, modelVersion } = await this.chain.recommend({ ...req, limit: overFetch(req.limit) });
+    const candidates = await this.filter.apply(ranked);
+    countServed(path, modelVersion);
     return {
       userId: req.userId,
       items: candidates.slice(0, req.limit).map((c, i) => ({ ...c, rank: i + 1 })),

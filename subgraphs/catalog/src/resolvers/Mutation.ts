@@ -67,6 +67,19 @@ async function notify<T extends Topic>(ctx: CatalogContext, topic: T, event: Sou
   }
 }
 
+/**
+ * Writes a committed change through to the availability store before anyone is notified, so that
+ * a recommendation recomputed on the event already sees it. The database stays the truth: a failed
+ * write-through is reported like a failed publish, and the next warm() repairs the store.
+ */
+async function syncAvailability(ctx: CatalogContext, update: (store: CatalogContext['availability']) => Promise<void>): Promise<void> {
+  try {
+    await update(ctx.availability);
+  } catch {
+    throw new UnavailableError('the change was saved, but the availability store could not be updated');
+  }
+}
+
 async function setStocks(ctx: CatalogContext, items: { productId: string; quantity: number }[]) {
   if (!items.length) return [];
   const ids = items.map((i) => i.productId);
@@ -75,8 +88,11 @@ async function setStocks(ctx: CatalogContext, items: { productId: string; quanti
   if (unknown.length) throw new DomainError('NOT_FOUND', `${unknown.length} products do not exist: ${unknown.slice(0, 10).join(', ')}`, { entity: 'Product', ids: unknown });
   await ctx.store.setStocks(items);
   for (const i of items) ctx.stock.clear(i.productId).prime(i.productId, i.quantity);
+  const products = await ctx.products.loadMany(ids);
+  const businessOf = new Map(products.flatMap((p) => (p && !(p instanceof Error) ? [[p.id, p.business_id] as const] : [])));
+  await syncAvailability(ctx, (a) => a.setStock(items.filter((i) => businessOf.has(i.productId)).map((i) => ({ ...i, businessId: businessOf.get(i.productId)! }))));
   await notify(ctx, 'stock.changed', { productIds: ids });
-  return ctx.products.loadMany(ids);
+  return products;
 }
 
 export const Mutation = {
@@ -90,6 +106,7 @@ export const Mutation = {
       lon: v.longitude(input.lon),
       isOpen: input.isOpen ?? true,
     });
+    await syncAvailability(ctx, (a) => a.setBusinessOpen(row.id, row.is_open));
     await notify(ctx, 'business.changed', { businessIds: [row.id] });
     return row;
   },
@@ -104,6 +121,7 @@ export const Mutation = {
     if (input.isOpen !== undefined) patch.isOpen = required(input.isOpen, 'isOpen');
     const row = await ctx.store.updateBusiness(id, patch);
     ctx.businesses.clear(id).prime(id, row);
+    if (patch.isOpen !== undefined) await syncAvailability(ctx, (a) => a.setBusinessOpen(id, row.is_open));
     await notify(ctx, 'business.changed', { businessIds: [id] });
     return row;
   },
@@ -125,6 +143,8 @@ export const Mutation = {
       imageVector: input.imageVector ? v.imageVector(input.imageVector) : null,
     });
     ctx.stock.prime(row.id, stock ?? 0);
+    // Without a stock row the product has no units: the store, knowing nothing of it, agrees.
+    if (stock !== null) await syncAvailability(ctx, (a) => a.setStock([{ productId: row.id, quantity: stock, businessId: row.business_id }]));
     await notify(ctx, 'product.created', { productIds: [row.id] });
     if (stock !== null) await notify(ctx, 'stock.changed', { productIds: [row.id] });
     return row;

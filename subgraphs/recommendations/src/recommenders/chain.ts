@@ -1,4 +1,5 @@
 import type { Logger } from '@souk/log';
+import { countFallback, recommenderTimer } from '@souk/observability';
 import type { Candidate, RecommendationRequest, Recommender } from './types';
 
 export interface ChainResult {
@@ -22,10 +23,16 @@ export class FallbackChain {
     const tried: string[] = [];
     for (const r of this.recommenders) {
       tried.push(r.name);
+      const done = recommenderTimer(r.name);
+      const handsOver = r !== this.recommenders.at(-1);
       try {
         const candidates = await r.recommend(req);
+        done(candidates.length > 0 ? 'served' : 'empty');
         if (candidates.length > 0) return { candidates, path: tried.join('>'), modelVersion: r.modelVersion };
+        if (handsOver) countFallback(r.name, 'empty');
       } catch (err) {
+        done('error');
+        if (handsOver) countFallback(r.name, 'error');
         this.logger.warn({ err, recommender: r.name }, 'recommender failed; falling back');
       }
     }
