@@ -36,7 +36,7 @@ describe('federated query on PostgreSQL + Redis', () => {
       expect(item.product.business.vertical).toBe('SUPERMARKET');
       expect(item.product.inStock).toBe(true);
       expect(item.product.title).toBe(`Product ${item.product.id}`);
-      expect(item.reason).toMatch(/Popular/);
+      expect(item.reason).toMatch(/^(Popular|New on Souk)/); // the seeded businesses were created just now
     }
   });
 

@@ -41,6 +41,13 @@ const schema = z.object({
   MAX_INTERACTION_BATCH: z.coerce.number().int().min(1).max(10000).default(500),
   MAX_RECOMMENDATIONS: z.coerce.number().int().min(1).max(200).default(50),
   POPULARITY_HALF_LIFE_DAYS: z.coerce.number().positive().default(14),
+  // Stage 3 of the pipeline; unset values keep the recommendations subgraph's defaults.
+  FAIRNESS_NEW_BUSINESS_DAYS: z.coerce.number().min(0).optional(),
+  FAIRNESS_NEW_BOOST: z.coerce.number().min(0).max(10).optional(),
+  FAIRNESS_SMALL_BOOST: z.coerce.number().min(0).max(10).optional(),
+  MAX_PER_BUSINESS: z.coerce.number().int().min(1).optional(),
+  MAX_PER_CATEGORY: z.coerce.number().int().min(1).optional(),
+  MMR_LAMBDA: z.coerce.number().min(0).max(1).optional(),
   // Debounce window for subscription pushes: a burst of events sends one update.
   PUSH_DEBOUNCE_MS: z.coerce.number().int().min(0).max(60000).default(250),
 });
@@ -61,6 +68,8 @@ export interface SoukConfig {
   limits: { interactionBatch: number; recommendations: number };
   popularityHalfLifeDays: number;
   pushDebounceMs: number;
+  /** Only the settings given; the recommendations subgraph supplies the rest. */
+  fairness: Partial<{ newBusinessDays: number; newBusinessBoost: number; smallBusinessBoost: number; maxPerBusiness: number; maxPerCategory: number; mmrLambda: number }>;
 }
 
 export class ConfigError extends Error {
@@ -106,6 +115,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SoukConfig {
     limits: { interactionBatch: e.MAX_INTERACTION_BATCH, recommendations: e.MAX_RECOMMENDATIONS },
     popularityHalfLifeDays: e.POPULARITY_HALF_LIFE_DAYS,
     pushDebounceMs: e.PUSH_DEBOUNCE_MS,
+    fairness: Object.fromEntries(
+      Object.entries({
+        newBusinessDays: e.FAIRNESS_NEW_BUSINESS_DAYS,
+        newBusinessBoost: e.FAIRNESS_NEW_BOOST,
+        smallBusinessBoost: e.FAIRNESS_SMALL_BOOST,
+        maxPerBusiness: e.MAX_PER_BUSINESS,
+        maxPerCategory: e.MAX_PER_CATEGORY,
+        mmrLambda: e.MMR_LAMBDA,
+      }).filter(([, v]) => v !== undefined),
+    ),
   };
 }
 

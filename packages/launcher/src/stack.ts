@@ -7,7 +7,7 @@ import { openAvailabilityStore, openEventBus, type AvailabilityStore, type Event
 import { startSubgraph, type RunningSubgraph } from '@souk/subgraph-kit';
 import { buildCatalogSubgraph } from '@souk/subgraph-catalog';
 import { buildInteractionsSubgraph } from '@souk/subgraph-interactions';
-import { buildRecommendationsSubgraph } from '@souk/subgraph-recommendations';
+import { buildRecommendationsSubgraph, DEFAULT_FAIRNESS } from '@souk/subgraph-recommendations';
 import { buildUsersSubgraph } from '@souk/subgraph-users';
 
 // Runs every subgraph in one process over one database handle and one event bus. This is how the
@@ -47,6 +47,7 @@ export async function startStack(config: SoukConfig, logger: Logger, options: { 
 
   const recommendations = buildRecommendationsSubgraph({
     db, bus, logger: logger.child({ subgraph: 'recommendations' }), maxLimit: config.limits.recommendations, pushDebounceMs: config.pushDebounceMs, availability,
+    fairness: { ...DEFAULT_FAIRNESS, ...config.fairness },
   });
   await recommendations.start();
   const defs = [

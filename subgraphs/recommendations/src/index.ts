@@ -3,6 +3,7 @@ import { openDb } from '@souk/db';
 import { createLogger } from '@souk/log';
 import { openAvailabilityStore, openEventBus } from '@souk/realtime';
 import { startSubgraph } from '@souk/subgraph-kit';
+import { DEFAULT_FAIRNESS } from './pipeline/fairness';
 import { buildRecommendationsSubgraph } from './server';
 
 // Standalone process (docker runs one per subgraph). Live updates across processes need REDIS_URL.
@@ -16,6 +17,7 @@ import { buildRecommendationsSubgraph } from './server';
   const availability = openAvailabilityStore(config, db, 'own-process');
   const subgraph = buildRecommendationsSubgraph({
     db, bus, logger, maxLimit: config.limits.recommendations, pushDebounceMs: config.pushDebounceMs, availability,
+    fairness: { ...DEFAULT_FAIRNESS, ...config.fairness },
   });
   await subgraph.start();
   await startSubgraph({ ...subgraph, logger, port: config.ports.recommendations, host: '0.0.0.0' });

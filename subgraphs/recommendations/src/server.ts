@@ -7,11 +7,16 @@ import { PostgresAvailability, type AvailabilityStore, type EventBus } from '@so
 import { loadTypeDefs } from '@souk/subgraph-kit';
 import { createContext, type RecommendationsContext } from './context';
 import { LiveHub } from './live';
+import { CandidateFeatureSource } from './pipeline/candidate-features';
+import { DEFAULT_FAIRNESS, type FairnessConfig } from './pipeline/fairness';
 import { AvailabilityFilter } from './pipeline/filter';
 import { FallbackChain } from './recommenders/chain';
 import { PopularityRecommender } from './recommenders/popularity';
 import { resolvers } from './resolvers';
 import { RecommendationService } from './service';
+
+export { DEFAULT_FAIRNESS, RELEVANCE_ONLY } from './pipeline/fairness';
+export type { FairnessConfig } from './pipeline/fairness';
 
 export const typeDefs = loadTypeDefs(join(__dirname, '..', 'schema.graphql'));
 
@@ -26,6 +31,8 @@ export interface RecommendationsOptions {
    * in-process store). Without one, every list is checked against PostgreSQL directly.
    */
   availability?: AvailabilityStore;
+  /** Boosts for new and small businesses, caps per business and category, MMR weight. */
+  fairness?: FairnessConfig;
 }
 
 /** Builds the recommendations subgraph; call start() before serving subscriptions and stop() after. */
@@ -33,7 +40,7 @@ export function buildRecommendationsSubgraph(opts: RecommendationsOptions) {
   const chain = new FallbackChain([new PopularityRecommender(opts.db)], opts.logger);
   const fallback = new PostgresAvailability(opts.db);
   const filter = new AvailabilityFilter({ store: opts.availability ?? fallback, fallback, db: opts.db, logger: opts.logger });
-  const service = new RecommendationService(opts.db, chain, filter);
+  const service = new RecommendationService(opts.db, chain, filter, new CandidateFeatureSource(opts.db), opts.fairness ?? DEFAULT_FAIRNESS, opts.logger);
   const hub = new LiveHub(opts.bus, opts.pushDebounceMs, opts.logger);
   const deps = { db: opts.db, service, hub, maxLimit: opts.maxLimit };
   return {

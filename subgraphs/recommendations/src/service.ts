@@ -1,9 +1,12 @@
 import type { Db } from '@souk/db';
 import { NotFoundError } from '@souk/errors';
-import { countServed } from '@souk/observability';
-import type { FallbackChain } from './recommenders/chain';
+import type { Logger } from '@souk/log';
+import { countFallback, countServed, stageTimer } from '@souk/observability';
+import type { CandidateFeatureSource } from './pipeline/candidate-features';
+import { rerankFairly, type FairnessConfig } from './pipeline/fairness';
 import { overFetch, type AvailabilityFilter } from './pipeline/filter';
-import type { RecommendationRequest } from './recommenders/types';
+import type { FallbackChain } from './recommenders/chain';
+import type { Candidate, RecommendationRequest } from './recommenders/types';
 
 export interface RecommendationItem {
   productId: string;
@@ -20,12 +23,19 @@ export interface RecommendationList {
   generatedAt: string;
 }
 
+// Diversity needs choice: the recommenders rank a few times more than will be served.
+const POOL_FACTOR = 3;
+const MAX_POOL = 200;
+
 export class RecommendationService {
   constructor(
     private readonly db: Db,
     private readonly chain: FallbackChain,
     /** Every list, from whichever recommender, passes through it before it is served. */
     private readonly filter: AvailabilityFilter,
+    private readonly features: CandidateFeatureSource,
+    private readonly fairness: FairnessConfig,
+    private readonly logger: Logger,
   ) {}
 
   async recommend(req: RecommendationRequest): Promise<RecommendationList> {
@@ -33,16 +43,38 @@ export class RecommendationService {
       const rows = await this.db.query('SELECT 1 FROM businesses WHERE id = $1', [req.businessId]);
       if (rows.length === 0) throw new NotFoundError('business', req.businessId);
     }
-    const { candidates: ranked, path, modelVersion } = await this.chain.recommend({ ...req, limit: overFetch(req.limit) });
-    const candidates = await this.filter.apply(ranked);
+    const pool = Math.min(MAX_POOL, Math.max(overFetch(req.limit), req.limit * POOL_FACTOR));
+    const { candidates: ranked, path, modelVersion } = await this.chain.recommend({ ...req, limit: pool });
+    const fair = await this.fairAndDiverse(ranked, overFetch(req.limit));
+    const candidates = await this.filter.apply(fair);
     countServed(path, modelVersion);
     return {
       userId: req.userId,
-      items: candidates.slice(0, req.limit).map((c, i) => ({ ...c, rank: i + 1 })),
+      items: candidates.slice(0, req.limit).map((c, i) => ({ productId: c.productId, score: c.score, reason: c.reason, rank: i + 1 })),
       modelVersion,
       path,
       generatedAt: new Date().toISOString(),
     };
+  }
+
+  /** Stage 3 over the recommenders' order; if it fails, the list keeps that order. */
+  private async fairAndDiverse(ranked: Candidate[], take: number): Promise<Candidate[]> {
+    if (ranked.length === 0) return ranked;
+    const done = stageTimer('fairness');
+    try {
+      const features = await this.features.load(ranked.map((c) => c.productId));
+      const known = ranked.flatMap((c) => {
+        const f = features.get(c.productId);
+        return f ? [{ ...c, ...f }] : [];
+      });
+      return rerankFairly(known, take, this.fairness);
+    } catch (err) {
+      countFallback('fairness', 'error');
+      this.logger.warn({ err: (err as Error).message }, 'fairness stage failed; serving relevance order');
+      return ranked.slice(0, take);
+    } finally {
+      done();
+    }
   }
 }
 

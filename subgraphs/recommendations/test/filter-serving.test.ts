@@ -92,7 +92,8 @@ describe.each(setups)('real-time filtering on %s', (_name, setup) => {
     expect(res.errors).toBeUndefined();
     const after = await recommended();
     expect(after).not.toContain('p_2_0_1');
-    expect(after).toEqual(before.filter((id) => id !== 'p_2_0_1'));
+    // The same products less the sold-out one (diversity may re-order the rest around the gap).
+    expect([...after].sort()).toEqual(before.filter((id) => id !== 'p_2_0_1').sort());
     // And back in stock: it returns just as fast.
     await catalog(`mutation { setStocks(items: [{ productId: "p_2_0_1", quantity: 2 }, { productId: "p_2_0_4", quantity: 1 }]) { id } }`);
     expect(await recommended()).toEqual(expect.arrayContaining(['p_2_0_1', 'p_2_0_4']));

@@ -2,6 +2,7 @@ import { createLogger } from '@souk/log';
 import { MemoryEventBus } from '@souk/realtime';
 import { startSubgraph, type RunningSubgraph } from '@souk/subgraph-kit';
 import { BACKENDS, createTestDb, gql, seedSmallMarketplace, type TestDb } from '@souk/testing';
+import { RELEVANCE_ONLY } from '../src/pipeline/fairness';
 import { buildRecommendationsSubgraph } from '../src/server';
 
 const Q = `query($u: ID!, $c: RecommendationContext) {
@@ -27,7 +28,8 @@ describe.each(BACKENDS)('popularity recommendations on %s', (backend) => {
       SELECT 'oos' || g, 'u_2', 'p_2_0_4', 'PURCHASE', now() FROM generate_series(1, 5) g`); // p_2_0_4 is out of stock
     const { rebuildPopularitySql } = await import('@souk/domain');
     await t.db.query(rebuildPopularitySql(), [14]);
-    subgraph = buildRecommendationsSubgraph({ db: t.db, bus: new MemoryEventBus(), logger: createLogger('test', 'silent'), maxLimit: 50, pushDebounceMs: 10 });
+    subgraph = buildRecommendationsSubgraph({ db: t.db, bus: new MemoryEventBus(), logger: createLogger('test', 'silent'), maxLimit: 50, pushDebounceMs: 10, fairness: RELEVANCE_ONLY });
+    // (relevance-only: this suite is about the popularity ranking; fairness.test.ts covers stage 3)
     server = await startSubgraph({ ...subgraph, logger: createLogger('test', 'silent'), port: 0 });
   });
   afterAll(async () => {
