@@ -48,6 +48,27 @@ const schema = z.object({
   MAX_PER_BUSINESS: z.coerce.number().int().min(1).optional(),
   MAX_PER_CATEGORY: z.coerce.number().int().min(1).optional(),
   MMR_LAMBDA: z.coerce.number().min(0).max(1).optional(),
+  // The running A/B experiment, as JSON: {"name": "...", "variants": [{"name": "control", "weight": 50},
+  // {"name": "diverse", "weight": 50, "fairness": {"mmrLambda": 0.6}}]}. Unset: everyone in "control".
+  AB_EXPERIMENT: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'is not valid JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(
+      z.object({
+        name: z.string().min(1),
+        variants: z
+          .array(z.object({ name: z.string().min(1), weight: z.number().positive(), fairness: z.record(z.string(), z.number()).optional() }))
+          .min(1),
+      }),
+    )
+    .optional(),
   // Debounce window for subscription pushes: a burst of events sends one update.
   PUSH_DEBOUNCE_MS: z.coerce.number().int().min(0).max(60000).default(250),
 });
@@ -68,6 +89,7 @@ export interface SoukConfig {
   limits: { interactionBatch: number; recommendations: number };
   popularityHalfLifeDays: number;
   pushDebounceMs: number;
+  experiment?: { name: string; variants: { name: string; weight: number; fairness?: Record<string, number> }[] };
   /** Only the settings given; the recommendations subgraph supplies the rest. */
   fairness: Partial<{ newBusinessDays: number; newBusinessBoost: number; smallBusinessBoost: number; maxPerBusiness: number; maxPerCategory: number; mmrLambda: number }>;
 }
@@ -115,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SoukConfig {
     limits: { interactionBatch: e.MAX_INTERACTION_BATCH, recommendations: e.MAX_RECOMMENDATIONS },
     popularityHalfLifeDays: e.POPULARITY_HALF_LIFE_DAYS,
     pushDebounceMs: e.PUSH_DEBOUNCE_MS,
+    experiment: e.AB_EXPERIMENT,
     fairness: Object.fromEntries(
       Object.entries({
         newBusinessDays: e.FAIRNESS_NEW_BUSINESS_DAYS,

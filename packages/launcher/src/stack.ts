@@ -48,6 +48,7 @@ export async function startStack(config: SoukConfig, logger: Logger, options: { 
   const recommendations = buildRecommendationsSubgraph({
     db, bus, logger: logger.child({ subgraph: 'recommendations' }), maxLimit: config.limits.recommendations, pushDebounceMs: config.pushDebounceMs, availability,
     fairness: { ...DEFAULT_FAIRNESS, ...config.fairness },
+    experiment: config.experiment,
   });
   await recommendations.start();
   const defs = [

@@ -18,6 +18,7 @@ import { buildRecommendationsSubgraph } from './server';
   const subgraph = buildRecommendationsSubgraph({
     db, bus, logger, maxLimit: config.limits.recommendations, pushDebounceMs: config.pushDebounceMs, availability,
     fairness: { ...DEFAULT_FAIRNESS, ...config.fairness },
+    experiment: config.experiment,
   });
   await subgraph.start();
   await startSubgraph({ ...subgraph, logger, port: config.ports.recommendations, host: '0.0.0.0' });

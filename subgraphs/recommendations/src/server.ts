@@ -7,6 +7,8 @@ import { PostgresAvailability, type AvailabilityStore, type EventBus } from '@so
 import { loadTypeDefs } from '@souk/subgraph-kit';
 import { createContext, type RecommendationsContext } from './context';
 import { LiveHub } from './live';
+import { NO_EXPERIMENT, type Experiment } from './experiments';
+import { ImpressionLog } from './impressions';
 import { CandidateFeatureSource } from './pipeline/candidate-features';
 import { DEFAULT_FAIRNESS, type FairnessConfig } from './pipeline/fairness';
 import { AvailabilityFilter } from './pipeline/filter';
@@ -17,6 +19,7 @@ import { RecommendationService } from './service';
 
 export { DEFAULT_FAIRNESS, RELEVANCE_ONLY } from './pipeline/fairness';
 export type { FairnessConfig } from './pipeline/fairness';
+export type { Experiment, Variant } from './experiments';
 
 export const typeDefs = loadTypeDefs(join(__dirname, '..', 'schema.graphql'));
 
@@ -33,6 +36,8 @@ export interface RecommendationsOptions {
   availability?: AvailabilityStore;
   /** Boosts for new and small businesses, caps per business and category, MMR weight. */
   fairness?: FairnessConfig;
+  /** The running A/B experiment; without one every user is in "control". */
+  experiment?: Experiment;
 }
 
 /** Builds the recommendations subgraph; call start() before serving subscriptions and stop() after. */
@@ -40,7 +45,11 @@ export function buildRecommendationsSubgraph(opts: RecommendationsOptions) {
   const chain = new FallbackChain([new PopularityRecommender(opts.db)], opts.logger);
   const fallback = new PostgresAvailability(opts.db);
   const filter = new AvailabilityFilter({ store: opts.availability ?? fallback, fallback, db: opts.db, logger: opts.logger });
-  const service = new RecommendationService(opts.db, chain, filter, new CandidateFeatureSource(opts.db), opts.fairness ?? DEFAULT_FAIRNESS, opts.logger);
+  const impressions = new ImpressionLog(opts.db, opts.logger);
+  const service = new RecommendationService(
+    opts.db, chain, filter, new CandidateFeatureSource(opts.db), opts.fairness ?? DEFAULT_FAIRNESS, opts.logger,
+    opts.experiment ?? NO_EXPERIMENT, impressions,
+  );
   const hub = new LiveHub(opts.bus, opts.pushDebounceMs, opts.logger);
   const deps = { db: opts.db, service, hub, maxLimit: opts.maxLimit };
   return {
@@ -50,6 +59,10 @@ export function buildRecommendationsSubgraph(opts: RecommendationsOptions) {
     service,
     filter,
     start: () => hub.start(),
-    stop: () => hub.stop(),
+    impressions,
+    stop: async () => {
+      await hub.stop();
+      await impressions.flush();
+    },
   };
 }

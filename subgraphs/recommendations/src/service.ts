@@ -2,6 +2,8 @@ import type { Db } from '@souk/db';
 import { NotFoundError } from '@souk/errors';
 import type { Logger } from '@souk/log';
 import { countFallback, countServed, stageTimer } from '@souk/observability';
+import { assignVariant, type Experiment } from './experiments';
+import type { ImpressionLog } from './impressions';
 import type { CandidateFeatureSource } from './pipeline/candidate-features';
 import { rerankFairly, type FairnessConfig } from './pipeline/fairness';
 import { overFetch, type AvailabilityFilter } from './pipeline/filter';
@@ -20,6 +22,8 @@ export interface RecommendationList {
   items: RecommendationItem[];
   modelVersion: string;
   path: string;
+  /** The A/B variant the user is assigned to. */
+  variant: string;
   generatedAt: string;
 }
 
@@ -36,29 +40,37 @@ export class RecommendationService {
     private readonly features: CandidateFeatureSource,
     private readonly fairness: FairnessConfig,
     private readonly logger: Logger,
+    private readonly experiment: Experiment,
+    /** Where every served list is logged, with its variant. */
+    private readonly impressions: ImpressionLog,
   ) {}
 
-  async recommend(req: RecommendationRequest): Promise<RecommendationList> {
+  /** `requestId` ties the served list to the request's logs and to its impression rows. */
+  async recommend(req: RecommendationRequest, requestId = 'internal'): Promise<RecommendationList> {
+    const variant = assignVariant(this.experiment, req.userId);
+    const fairness = variant.fairness ? { ...this.fairness, ...variant.fairness } : this.fairness;
     if (req.businessId) {
       const rows = await this.db.query('SELECT 1 FROM businesses WHERE id = $1', [req.businessId]);
       if (rows.length === 0) throw new NotFoundError('business', req.businessId);
     }
     const pool = Math.min(MAX_POOL, Math.max(overFetch(req.limit), req.limit * POOL_FACTOR));
     const { candidates: ranked, path, modelVersion } = await this.chain.recommend({ ...req, limit: pool });
-    const fair = await this.fairAndDiverse(ranked, overFetch(req.limit));
+    const fair = await this.fairAndDiverse(ranked, overFetch(req.limit), fairness);
     const candidates = await this.filter.apply(fair);
     countServed(path, modelVersion);
-    return {
-      userId: req.userId,
-      items: candidates.slice(0, req.limit).map((c, i) => ({ productId: c.productId, score: c.score, reason: c.reason, rank: i + 1 })),
-      modelVersion,
-      path,
-      generatedAt: new Date().toISOString(),
-    };
+    const servedAt = new Date();
+    const items = candidates.slice(0, req.limit).map((c, i) => ({ productId: c.productId, score: c.score, reason: c.reason, rank: i + 1 }));
+    this.impressions.record(
+      items.map((item) => ({
+        requestId, userId: req.userId, productId: item.productId, rank: item.rank,
+        experiment: this.experiment.name, variant: variant.name, modelVersion, path, servedAt,
+      })),
+    );
+    return { userId: req.userId, items, modelVersion, path, variant: variant.name, generatedAt: servedAt.toISOString() };
   }
 
   /** Stage 3 over the recommenders' order; if it fails, the list keeps that order. */
-  private async fairAndDiverse(ranked: Candidate[], take: number): Promise<Candidate[]> {
+  private async fairAndDiverse(ranked: Candidate[], take: number, fairness: FairnessConfig): Promise<Candidate[]> {
     if (ranked.length === 0) return ranked;
     const done = stageTimer('fairness');
     try {
@@ -67,7 +79,7 @@ export class RecommendationService {
         const f = features.get(c.productId);
         return f ? [{ ...c, ...f }] : [];
       });
-      return rerankFairly(known, take, this.fairness);
+      return rerankFairly(known, take, fairness);
     } catch (err) {
       countFallback('fairness', 'error');
       this.logger.warn({ err: (err as Error).message }, 'fairness stage failed; serving relevance order');

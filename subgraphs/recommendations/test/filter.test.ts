@@ -9,6 +9,8 @@ import {
   type StockItem,
 } from '@souk/realtime';
 import { createTestDb, seedSmallMarketplace, testRedisUrl, type Backend, type TestDb } from '@souk/testing';
+import { NO_EXPERIMENT } from '../src/experiments';
+import { ImpressionLog } from '../src/impressions';
 import { CandidateFeatureSource } from '../src/pipeline/candidate-features';
 import { RELEVANCE_ONLY } from '../src/pipeline/fairness';
 import { AvailabilityFilter } from '../src/pipeline/filter';
@@ -75,7 +77,7 @@ describe.each(cases)('availability filter with %s', (_name, backend, make, falls
     filter = new AvailabilityFilter({ store, fallback: new PostgresAvailability(t.db), db: t.db, logger });
     recommender = new StockBlindRecommender(SUPERMARKET);
     // Relevance-only fairness: this suite is about the filter keeping the recommenders' order.
-    service = new RecommendationService(t.db as Db, new FallbackChain([recommender], logger), filter, new CandidateFeatureSource(t.db as Db), RELEVANCE_ONLY, logger);
+    service = new RecommendationService(t.db as Db, new FallbackChain([recommender], logger), filter, new CandidateFeatureSource(t.db as Db), RELEVANCE_ONLY, logger, NO_EXPERIMENT, new ImpressionLog(t.db as Db, logger));
   });
   afterAll(async () => {
     await store.close();

@@ -5,10 +5,10 @@ import { sameList, type RecommendationList } from '../service';
 
 export const Subscription = {
   recommendationsUpdated: {
-    subscribe: (_: unknown, args: { userId: string; context?: ContextInput | null }, ctx: RecommendationsContext) => {
+    subscribe: (_: unknown, args: { userId: string; context?: ContextInput | null }, ctx: RecommendationsContext & { requestId?: string }) => {
       const { service, hub, maxLimit } = ctx.deps;
       parseRequest(args.userId, args.context, maxLimit); // reject bad input before subscribing
-      return liveValues(hub, args.userId, () => service.recommend(parseRequest(args.userId, args.context, maxLimit)), sameList);
+      return liveValues(hub, args.userId, () => service.recommend(parseRequest(args.userId, args.context, maxLimit), ctx.requestId), sameList);
     },
     resolve: (list: RecommendationList) => list,
   },
