@@ -14,6 +14,7 @@ import { DEFAULT_FAIRNESS, type FairnessConfig } from './pipeline/fairness';
 import { AvailabilityFilter } from './pipeline/filter';
 import { FallbackChain } from './recommenders/chain';
 import { PopularityRecommender } from './recommenders/popularity';
+import { ProfileRecommender } from './recommenders/profile';
 import { resolvers } from './resolvers';
 import { RecommendationService } from './service';
 
@@ -42,7 +43,9 @@ export interface RecommendationsOptions {
 
 /** Builds the recommendations subgraph; call start() before serving subscriptions and stop() after. */
 export function buildRecommendationsSubgraph(opts: RecommendationsOptions) {
-  const chain = new FallbackChain([new PopularityRecommender(opts.db)], opts.logger);
+  // Cold users with stated preferences get the profile path; everyone else, and anyone the profile
+  // path cannot serve, gets popularity. The two-tower pipeline slots in first once a model is live.
+  const chain = new FallbackChain([new ProfileRecommender(opts.db), new PopularityRecommender(opts.db)], opts.logger);
   const fallback = new PostgresAvailability(opts.db);
   const filter = new AvailabilityFilter({ store: opts.availability ?? fallback, fallback, db: opts.db, logger: opts.logger });
   const impressions = new ImpressionLog(opts.db, opts.logger);

@@ -81,3 +81,37 @@ describe.each(BACKENDS)('popularity recommendations on %s', (backend) => {
     expect(ids(res)).toEqual(['p_2_0_0', 'p_2_1_1']);
   });
 });
+
+describe.each(BACKENDS)('cold-start profile path on %s', (backend) => {
+  let t: TestDb;
+  let server: RunningSubgraph;
+  beforeAll(async () => {
+    t = await createTestDb(backend);
+    await seedSmallMarketplace(t.db);
+    await t.db.query(`INSERT INTO product_popularity (product_id, score, events) SELECT id, length(id), 1 FROM products`);
+    await t.db.query(`INSERT INTO users (id, favourite_categories) VALUES ('cold', '{Dairy}'), ('warm', '{Dairy}')`);
+    await t.db.query(`INSERT INTO interactions (event_id, user_id, product_id, type, occurred_at) VALUES ('w1', 'warm', 'p_2_0_0', 'VIEW', now())`);
+    const subgraph = buildRecommendationsSubgraph({ db: t.db, bus: new MemoryEventBus(), logger: createLogger('test', 'silent'), maxLimit: 50, pushDebounceMs: 10, fairness: RELEVANCE_ONLY });
+    server = await startSubgraph({ ...subgraph, logger: createLogger('test', 'silent'), port: 0 });
+  });
+  afterAll(async () => {
+    await server.stop();
+    await t.drop();
+  });
+
+  const ask = (u: string) => gql(server.url, Q, { u, c: { vertical: 'SUPERMARKET', limit: 3 } });
+
+  it('serves a cold user the popular products of their stated categories, and says why', async () => {
+    const res = await ask('cold');
+    const list = res.data!.recommendations;
+    expect(list.path).toBe('profile');
+    // The seed's Dairy products are the odd p; their popularity (id length) ties, so the order is by id.
+    expect(list.items.map((i: any) => i.product.id)).toEqual(['p_2_0_1', 'p_2_0_3', 'p_2_1_1']);
+    expect(list.items[0].reason).toBe('Because you like Dairy');
+  });
+
+  it('leaves users with history, and users without preferences, to popularity', async () => {
+    expect((await ask('warm')).data!.recommendations.path).toBe('popularity');
+    expect((await ask('u_1')).data!.recommendations.path).toBe('popularity');
+  });
+});

@@ -11,7 +11,9 @@ export interface ChainResult {
 /**
  * Tries each recommender in order and serves the first non-empty answer; one that throws or
  * returns nothing hands over to the next, so a valid request is never failed by one strategy.
- * The path names every strategy that was skipped ("two-tower>popularity").
+ * The path names every strategy that was tried ("two-tower>popularity"). A recommender that
+ * answers `null` does not apply to the request (the cold-start path for a user with history): it
+ * is skipped without counting as a fallback or appearing in the path.
  */
 export class FallbackChain {
   constructor(
@@ -22,15 +24,20 @@ export class FallbackChain {
   async recommend(req: RecommendationRequest): Promise<ChainResult> {
     const tried: string[] = [];
     for (const r of this.recommenders) {
-      tried.push(r.name);
       const done = recommenderTimer(r.name);
       const handsOver = r !== this.recommenders.at(-1);
       try {
         const candidates = await r.recommend(req);
+        if (candidates === null) {
+          done('not-applicable');
+          continue;
+        }
+        tried.push(r.name);
         done(candidates.length > 0 ? 'served' : 'empty');
         if (candidates.length > 0) return { candidates, path: tried.join('>'), modelVersion: r.modelVersion };
         if (handsOver) countFallback(r.name, 'empty');
       } catch (err) {
+        tried.push(r.name);
         done('error');
         if (handsOver) countFallback(r.name, 'error');
         this.logger.warn({ err, recommender: r.name }, 'recommender failed; falling back');

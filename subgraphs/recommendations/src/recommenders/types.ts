@@ -26,5 +26,6 @@ export interface Candidate {
 export interface Recommender {
   readonly name: string;
   readonly modelVersion: string;
-  recommend(req: RecommendationRequest): Promise<Candidate[]>;
+  /** Ranked candidates; `null` when this strategy does not apply to the request at all. */
+  recommend(req: RecommendationRequest): Promise<Candidate[] | null>;
 }
