@@ -1,0 +1,1 @@
+"""Souk training: two-tower model, evaluation, ONNX export and publishing (see README "Training")."""

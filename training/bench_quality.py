@@ -1,0 +1,274 @@
+"""Quality benchmark on a LightGCN-format split: Souk's ID-only two-tower vs implicit (ALS) and LightFM (WARP).
+
+    training/.venv/bin/python -m training.bench_quality --data ../shared/datasets/gowalla
+
+<data>/train.txt and test.txt hold one line per user, `user item item ...`, 0-based ids. Every model
+ranks all items for every test user with the user's training items masked; Recall@20 / NDCG@20 are
+LightGCN's (see training/ranking.py). Prints a table, then one JSON line with the results.
+
+Souk's model here is the ID-only TwoTower (model.py): user tower = (1-g) * user id embedding +
+g * W * mean(history item embeddings), item tower = item id embedding, both L2-normalised, trained
+with the exact full softmax over the catalog (losses.full_softmax). The history mean is one sparse
+matmul per batch (row-normalised history matrix @ item table) so two CPU cores are enough.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+import torch
+
+from training.config import ModelConfig
+from training.losses import full_ccl, full_softmax_logits
+from training.model import TwoTower
+from training.ranking import evaluate_scores
+
+
+def read_lightgcn(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    users, items = [], []
+    with open(path) as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) < 2:
+                continue  # LightGCN skips users with an empty line too
+            ids = np.asarray(parts, dtype=np.int64)
+            users.append(np.full(len(ids) - 1, ids[0]))
+            items.append(ids[1:])
+    return np.concatenate(users), np.concatenate(items)
+
+
+def load_split(data_dir: Path) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    tu, ti = read_lightgcn(data_dir / "train.txt")
+    su, si = read_lightgcn(data_dir / "test.txt")
+    n_users = int(max(tu.max(), su.max())) + 1
+    n_items = int(max(ti.max(), si.max())) + 1
+    train = sp.csr_matrix((np.ones(len(tu), np.float32), (tu, ti)), shape=(n_users, n_items))
+    test = sp.csr_matrix((np.ones(len(su), np.float32), (su, si)), shape=(n_users, n_items))
+    train.data[:] = 1.0  # duplicates (if any) count once
+    test.data[:] = 1.0
+    return train, test
+
+
+def to_torch_sparse(m: sp.csr_matrix) -> torch.Tensor:
+    m = m.tocoo()
+    idx = torch.from_numpy(np.vstack([m.row, m.col]).astype(np.int64))
+    return torch.sparse_coo_tensor(idx, torch.from_numpy(m.data.astype(np.float32)), m.shape).coalesce()
+
+
+def history_mean(model: TwoTower, train: sp.csr_matrix, users: np.ndarray, drop: float, rng: np.random.Generator) -> torch.Tensor:
+    """(B, D): mean item embedding of each user's training items, with a fraction `drop` of them
+    hidden during training (denoising: the history contains the targets, so without dropout the
+    tower could learn to copy its input instead of generalising)."""
+    sub = train[users].tocoo()
+    keep = rng.random(sub.nnz) >= drop if drop > 0 else np.ones(sub.nnz, dtype=bool)
+    rows, cols = sub.row[keep], sub.col[keep]
+    counts = np.bincount(rows, minlength=len(users)).astype(np.float32)
+    vals = 1.0 / np.maximum(counts[rows], 1.0)
+    m = sp.csr_matrix((vals, (rows, cols)), shape=sub.shape)
+    return torch.sparse.mm(to_torch_sparse(m), model.item_tower.id_emb.weight)  # (B, D)
+
+
+def history_from(model: TwoTower, users: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> torch.Tensor:
+    """(B, D) mean item embedding over the given (row in batch, item) pairs; zeros for a user with none."""
+    counts = np.bincount(rows, minlength=len(users)).astype(np.float32)
+    vals = 1.0 / np.maximum(counts[rows], 1.0)
+    m = sp.csr_matrix((vals, (rows, cols)), shape=(len(users), model.cfg.n_items))
+    return torch.sparse.mm(to_torch_sparse(m), model.item_tower.id_emb.weight)
+
+
+def souk_scores(model: TwoTower, train: sp.csr_matrix):
+    with torch.no_grad():
+        v = model.item_tower({"item_id": torch.arange(model.cfg.n_items)})  # (I, D)
+    rng = np.random.default_rng(0)
+
+    def score(users: np.ndarray) -> torch.Tensor:
+        with torch.no_grad():
+            hist = history_mean(model, train, users, 0.0, rng) if model.cfg.use_history else None
+            u = model.user_tower.encode({"user_id": torch.from_numpy(users)}, hist)  # (b, D)
+            return u @ v.T  # (b, I)
+
+    return score
+
+
+def train_souk(train: sp.csr_matrix, test: sp.csr_matrix, a: argparse.Namespace) -> tuple[TwoTower, float, list[dict]]:
+    torch.manual_seed(a.seed)
+    rng = np.random.default_rng(a.seed)
+    n_users, n_items = train.shape
+    cfg = ModelConfig(
+        n_users=n_users, n_items=n_items, id_only=True, hidden=(), out_dim=a.dim,
+        use_history=a.history_gate > 0, history_gate=a.history_gate, dropout=0.0,
+    )
+    model = TwoTower(cfg)
+    opt = torch.optim.Adam(model.parameters(), lr=a.lr)
+    steps_per_epoch = math.ceil(n_users / a.batch_size)
+    total_steps = a.epochs * steps_per_epoch
+    # Cosine decay to 5% of lr over whichever runs out first, the planned steps or the time budget:
+    # on a shared 2-core machine an epoch takes 20-90 s, and a schedule planned in steps alone would
+    # be cut off by the budget before it had decayed.
+    t_train = [0.0]  # seconds of training so far, updated each step
+
+    def lr_factor(step: int) -> float:
+        progress = min(max(step / total_steps, t_train[0] / a.souk_budget_s), 1.0)
+        return 0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * progress))
+
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_factor)
+    log: list[dict] = []
+    train_s = 0.0
+    for epoch in range(a.epochs):
+        t0 = time.time()
+        perm = rng.permutation(n_users)
+        total, n = 0.0, 0
+        for s in range(0, n_users, a.batch_size):
+            users = perm[s : s + a.batch_size]
+            rows, cols = train[users].nonzero()
+            if len(rows) == 0:
+                continue
+            v = model.item_tower({"item_id": torch.arange(n_items)})  # (I, D)
+            if cfg.use_history and a.history_mode == "split":
+                # Each user's items are split at random into two halves; the tower reads one half and is
+                # scored on the other, then the reverse. A target is never in its own input, which is
+                # what test time looks like (history = train items, targets = unseen ones).
+                half = rng.random(len(rows)) < 0.5
+                loss = 0.0
+                for part in (half, ~half):
+                    hist = history_from(model, users, rows[~part], cols[~part])
+                    u = model.user_tower.encode({"user_id": torch.from_numpy(users)}, hist)  # (B, D)
+                    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=a.bf16):
+                        logits = u @ v.T  # (B, I)
+                    loss = loss + 0.5 * full_softmax_logits(logits.float(), torch.from_numpy(rows[part]), torch.from_numpy(cols[part]), a.temperature)
+            else:
+                hist = history_mean(model, train, users, a.history_drop, rng) if cfg.use_history else None
+                u = model.user_tower.encode({"user_id": torch.from_numpy(users)}, hist)  # (B, D)
+                # bf16 autocast covers only the (B, D) @ (D, I) logits matmul (the bulk of the FLOPs);
+                # log-softmax and the loss stay fp32. Evaluation is always fp32.
+                with torch.autocast("cpu", dtype=torch.bfloat16, enabled=a.bf16):
+                    logits = u @ v.T  # (B, I)
+                if a.loss == "ccl":
+                    loss = full_ccl(logits.float(), torch.from_numpy(rows), torch.from_numpy(cols), a.margin, a.neg_weight)
+                else:
+                    loss = full_softmax_logits(logits.float(), torch.from_numpy(rows), torch.from_numpy(cols), a.temperature)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            t_train[0] = train_s + time.time() - t0
+            sched.step()
+            total += loss.item() * len(rows)
+            n += len(rows)
+        train_s += time.time() - t0
+        entry = {"epoch": epoch, "loss": total / max(n, 1), "train_s": round(train_s, 1)}
+        out_of_time = train_s + (train_s / (epoch + 1)) > a.souk_budget_s
+        if a.eval_every and ((epoch + 1) % a.eval_every == 0) and not out_of_time and epoch + 1 < a.epochs:
+            # Monitoring only: the reported result is the final model, no selection on the test set.
+            entry.update(evaluate_scores(souk_scores(model, train), train, test, ks=(20,)))
+        log.append(entry)
+        print(json.dumps(entry), file=sys.stderr, flush=True)
+        if out_of_time:
+            print(f"souk: stopping after epoch {epoch}: next epoch would pass the {a.souk_budget_s:.0f}s budget", file=sys.stderr)
+            break
+    return model, train_s, log
+
+
+def run_implicit_als(train: sp.csr_matrix, a: argparse.Namespace):
+    from implicit.als import AlternatingLeastSquares
+    from threadpoolctl import threadpool_limits
+
+    model = AlternatingLeastSquares(
+        factors=a.als_factors, regularization=a.als_reg, alpha=a.als_alpha, iterations=a.als_iters,
+        random_state=a.seed, num_threads=2,
+    )
+    t0 = time.time()
+    with threadpool_limits(1, "blas"):  # implicit parallelises itself; a threaded BLAS underneath only contends
+        model.fit(train, show_progress=False)
+    train_s = time.time() - t0
+    uf = torch.from_numpy(np.asarray(model.user_factors))
+    itf = torch.from_numpy(np.asarray(model.item_factors))
+    return (lambda users: uf[torch.from_numpy(users)] @ itf.T), train_s
+
+
+def run_lightfm_warp(train: sp.csr_matrix, a: argparse.Namespace):
+    from lightfm import LightFM
+
+    model = LightFM(no_components=a.lfm_dim, loss="warp", learning_rate=a.lfm_lr, max_sampled=a.lfm_max_sampled, random_state=a.seed)
+    t0 = time.time()
+    model.fit(train.tocoo(), epochs=a.lfm_epochs, num_threads=2)
+    train_s = time.time() - t0
+    ub, ue = model.get_user_representations()
+    ib, ie = model.get_item_representations()
+    # LightFM's score is u.v + user bias + item bias; the user bias does not change a user's ranking.
+    ue_t, ie_t, ib_t = (torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32)) for x in (ue, ie, ib))
+    return (lambda users: ue_t[torch.from_numpy(users)] @ ie_t.T + ib_t), train_s
+
+
+def main(argv: list[str] | None = None) -> dict:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", required=True, type=Path, help="directory with train.txt and test.txt")
+    p.add_argument("--name", default=None, help="dataset name in the JSON (default: the directory name)")
+    p.add_argument("--only", default="souk,implicit-als,lightfm-warp", help="comma-separated models to run")
+    p.add_argument("--seed", type=int, default=2020)
+    p.add_argument("--threads", type=int, default=2)
+    # Souk (ID-only two-tower). Defaults are the best measured on Gowalla on this machine (see README).
+    p.add_argument("--dim", type=int, default=128, help="embedding width; 128 = Souk's serving width")
+    p.add_argument("--epochs", type=int, default=40)
+    p.add_argument("--batch-size", type=int, default=512, help="users per step (full softmax over all items)")
+    p.add_argument("--lr", type=float, default=0.01)
+    p.add_argument("--loss", choices=["softmax", "ccl"], default="softmax", help="full softmax, or SimpleX's CCL over all items")
+    p.add_argument("--margin", type=float, default=0.9, help="CCL margin")
+    p.add_argument("--neg-weight", type=float, default=150.0, help="CCL negative weight")
+    p.add_argument("--temperature", type=float, default=0.1)
+    p.add_argument("--history-gate", type=float, default=0.5, help="weight of the history branch; 0 = plain MF")
+    p.add_argument("--history-mode", choices=["dropout", "split"], default="dropout",
+                   help="dropout: read the history minus a random share; split: read one half, predict the other")
+    p.add_argument("--history-drop", type=float, default=0.3, help="share of history items hidden per step")
+    p.add_argument("--bf16", action="store_true", help="bf16 autocast for the logits matmul (CPUs with AVX512-BF16/AMX)")
+    p.add_argument("--souk-budget-s", type=float, default=1680.0, help="training time budget (28 min)")
+    p.add_argument("--eval-every", type=int, default=0, help="monitor test metrics every N epochs (0 = never)")
+    # Peers. ALS: implicit's own defaults but 128 factors and a stronger confidence, tuned on this split.
+    p.add_argument("--als-factors", type=int, default=128)
+    p.add_argument("--als-reg", type=float, default=0.05)
+    p.add_argument("--als-alpha", type=float, default=10.0)
+    p.add_argument("--als-iters", type=int, default=15)
+    p.add_argument("--lfm-dim", type=int, default=128)
+    p.add_argument("--lfm-lr", type=float, default=0.05)
+    p.add_argument("--lfm-epochs", type=int, default=30)
+    p.add_argument("--lfm-max-sampled", type=int, default=100)
+    a = p.parse_args(argv)
+
+    torch.set_num_threads(a.threads)
+    name = a.name or a.data.resolve().name
+    t_start = time.time()
+    train, test = load_split(a.data)
+    print(f"{name}: {train.shape[0]} users, {train.shape[1]} items, {train.nnz} train / {test.nnz} test interactions", file=sys.stderr)
+
+    results: dict[str, dict] = {}
+    wanted = a.only.split(",")
+    if "souk" in wanted:
+        model, train_s, _ = train_souk(train, test, a)
+        results["souk"] = {**evaluate_scores(souk_scores(model, train), train, test), "train_s": round(train_s, 1)}
+    if "implicit-als" in wanted:
+        fn, train_s = run_implicit_als(train, a)
+        results["implicit-als"] = {**evaluate_scores(fn, train, test), "train_s": round(train_s, 1)}
+    if "lightfm-warp" in wanted:
+        fn, train_s = run_lightfm_warp(train, a)
+        results["lightfm-warp"] = {**evaluate_scores(fn, train, test), "train_s": round(train_s, 1)}
+
+    results = {m: {k: (round(v, 5) if isinstance(v, float) else v) for k, v in r.items() if k.split("@")[0] in ("recall", "ndcg", "train_s")} for m, r in results.items()}
+    print(f"\n{'model':<14} {'Recall@20':>10} {'NDCG@20':>10} {'train_s':>9}")
+    for m, r in results.items():
+        print(f"{m:<14} {r['recall@20']:>10.4f} {r['ndcg@20']:>10.4f} {r['train_s']:>9.1f}")
+    peers = [r["recall@20"] for m, r in results.items() if m != "souk"]
+    if "souk" in results and peers:
+        print(f"souk / best peer (Recall@20): {results['souk']['recall@20'] / max(peers):.3f}x")
+    print(f"total wall time: {time.time() - t_start:.0f}s")
+    out = {"dataset": name, "results": results}
+    print(json.dumps(out), flush=True)
+    return out
+
+
+if __name__ == "__main__":
+    main()

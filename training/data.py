@@ -1,0 +1,161 @@
+"""Data for the Souk path: snapshot the database into Parquet, split by time, and check for leakage.
+
+    snapshot(dsn, out_dir)  -> out_dir/{users,businesses,products,product_images,interactions}.parquet
+    load_snapshot(dir)      -> Snapshot (pandas frames)
+    time_split(...)         -> Split: train / val / test interactions by occurred_at (default)
+    leave_last_out(...)     -> Split: each user's last positive is test, the one before is val
+    check_leakage(split, features_as_of, used_interactions) raises LeakageError
+
+The snapshot runs in one REPEATABLE READ, READ ONLY transaction, so every table comes from the
+same instant even while the importer keeps writing. It reads over the Postgres wire protocol, so it
+works against the real PostgreSQL and against the embedded PGlite served by pglite-socket.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+# Interaction types that say "the user wanted this product"; IMPRESSION is a shown-not-chosen
+# signal (a hard negative), SEARCH carries a query, not a product.
+POSITIVE_TYPES = ("VIEW", "CLICK", "ADD_TO_CART", "PURCHASE", "SAVE", "REVIEW")
+
+QUERIES = {
+    "users": "SELECT id, age_group, gender, city, favourite_categories, favourite_brands, created_at FROM users",
+    "businesses": "SELECT id, vertical, name, city, is_open FROM businesses",
+    "products": (
+        "SELECT p.id, p.business_id, b.vertical, p.title, p.description, p.category, p.brand, "
+        "p.price::float8 AS price, p.price_range, p.updated_at FROM products p JOIN businesses b ON b.id = p.business_id"
+    ),
+    "product_images": "SELECT product_id, embedding::text AS embedding FROM product_images",
+    "interactions": (
+        "SELECT event_id, user_id, product_id, business_id, type, query, rating, occurred_at, session_id "
+        "FROM interactions ORDER BY occurred_at, id"
+    ),
+}
+
+
+class LeakageError(AssertionError):
+    """A feature or a training example uses information from the evaluation period."""
+
+
+@dataclass
+class Snapshot:
+    users: pd.DataFrame
+    businesses: pd.DataFrame
+    products: pd.DataFrame
+    product_images: pd.DataFrame  # product_id, embedding (np.float32 array of 1280)
+    interactions: pd.DataFrame
+
+
+@dataclass
+class Split:
+    train: pd.DataFrame
+    val: pd.DataFrame
+    test: pd.DataFrame
+    val_start: pd.Timestamp  # first instant of the validation period: features are built as of this
+    test_start: pd.Timestamp
+
+
+def _parse_vector(text: str) -> np.ndarray:
+    return np.asarray(text.strip("[]").split(","), dtype=np.float32)
+
+
+def snapshot(dsn: str | None, out_dir: str | Path) -> Path:
+    """Copy the tables training needs into Parquet files under out_dir. dsn defaults to $DATABASE_URL."""
+    import psycopg
+
+    dsn = dsn or os.environ["DATABASE_URL"]
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    with psycopg.connect(dsn) as conn:
+        conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        for name, sql in QUERIES.items():
+            cur = conn.execute(sql)
+            cols = [d.name for d in cur.description]
+            df = pd.DataFrame(cur.fetchall(), columns=cols)
+            if name == "product_images":
+                df["embedding"] = [_parse_vector(t).tolist() for t in df["embedding"]]
+            df.to_parquet(out / f"{name}.parquet", index=False)
+        conn.execute("COMMIT")
+    return out
+
+
+def load_snapshot(d: str | Path) -> Snapshot:
+    d = Path(d)
+    frames = {name: pd.read_parquet(d / f"{name}.parquet") for name in QUERIES}
+    imgs = frames["product_images"]
+    imgs["embedding"] = [np.asarray(v, dtype=np.float32) for v in imgs["embedding"]]
+    inter = frames["interactions"]
+    inter["occurred_at"] = pd.to_datetime(inter["occurred_at"], utc=True)
+    return Snapshot(**frames)
+
+
+def positives(inter: pd.DataFrame) -> pd.DataFrame:
+    return inter[inter["type"].isin(POSITIVE_TYPES) & inter["product_id"].notna()]
+
+
+def time_split(inter: pd.DataFrame, val_frac: float = 0.1, test_frac: float = 0.1) -> Split:
+    """Global time split: the last test_frac of events (by time) are test, the val_frac before are val.
+
+    A global cut (not per user) is what serving faces: the model is trained on the past and
+    judged on a future it has not seen, for every user at once.
+    """
+    t = inter["occurred_at"].sort_values()
+    val_start = t.iloc[int(len(t) * (1 - val_frac - test_frac))]
+    test_start = t.iloc[int(len(t) * (1 - test_frac))]
+    return Split(
+        train=inter[inter["occurred_at"] < val_start],
+        val=inter[(inter["occurred_at"] >= val_start) & (inter["occurred_at"] < test_start)],
+        test=inter[inter["occurred_at"] >= test_start],
+        val_start=val_start,
+        test_start=test_start,
+    )
+
+
+def leave_last_out(inter: pd.DataFrame) -> Split:
+    """Per user: last positive -> test, the one before -> val, the rest (and all non-positives
+    before them) -> train. val_start/test_start are the earliest held-out instants, for the leakage check."""
+    inter = inter.sort_values("occurred_at", kind="stable")
+    pos = positives(inter)
+    rank = pos.groupby("user_id").cumcount(ascending=False)  # 0 = last positive of the user
+    test = pos[rank == 0]
+    val = pos[rank == 1]
+    held = set(test.index) | set(val.index)
+    first_held = pd.concat([test, val]).groupby("user_id")["occurred_at"].min()
+    cut = inter["user_id"].map(first_held)
+    train = inter[~inter.index.isin(held) & (cut.isna() | (inter["occurred_at"] < cut))]
+    return Split(
+        train=train, val=val, test=test,
+        val_start=val["occurred_at"].min() if len(val) else test["occurred_at"].min(),
+        test_start=test["occurred_at"].min(),
+    )
+
+
+def check_leakage(split: Split, features_as_of: pd.Timestamp, used: pd.DataFrame, per_user: bool = False) -> None:
+    """Fail if training saw the evaluation period.
+
+    features_as_of: the instant the features were computed at; used: every interaction that went
+    into features or training examples (event_id, user_id, occurred_at). For a global time split
+    everything used must be strictly before val_start; for leave-last-out (per_user) no used event of
+    a user may be at or after that user's first held-out event, and no held-out event may be used.
+    """
+    held = pd.concat([split.val, split.test])
+    leaked_ids = set(used["event_id"]) & set(held["event_id"])
+    if leaked_ids:
+        raise LeakageError(f"{len(leaked_ids)} validation/test events reached training, e.g. {sorted(leaked_ids)[:3]}")
+    if per_user:
+        first_held = held.groupby("user_id")["occurred_at"].min()
+        cut = used["user_id"].map(first_held)
+        late = used[cut.notna() & (used["occurred_at"] >= cut)]
+        if len(late):
+            raise LeakageError(f"{len(late)} events at or after their user's held-out period reached training")
+        return
+    if features_as_of > split.val_start:
+        raise LeakageError(f"features computed as of {features_as_of}, after the validation start {split.val_start}")
+    late = used[used["occurred_at"] >= split.val_start]
+    if len(late):
+        raise LeakageError(f"{len(late)} events from the evaluation period reached training, first at {late['occurred_at'].min()}")
