@@ -7,7 +7,12 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 VENV="$HERE/.venv"
 REQ="$HERE/requirements.txt"
 STAMP="$VENV/.requirements.sha256"
-PY="${PYTHON:-python3.11}"
+# Python 3.11 (the version the pins were made for), else whatever python3 is, named in $PYTHON to override.
+PY="${PYTHON:-$(command -v python3.11 || command -v python3 || true)}"
+if [[ -z "$PY" ]]; then
+  echo "training/setup.sh: no python3.11 or python3 on PATH; set PYTHON to a Python 3.11 interpreter" >&2
+  exit 1
+fi
 
 want="$(cat "$REQ" "${BASH_SOURCE[0]}" | sha256sum | cut -d' ' -f1)"
 if [[ -x "$VENV/bin/python" && -f "$STAMP" && "$(cat "$STAMP")" == "$want" ]]; then
