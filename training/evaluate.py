@@ -151,6 +151,8 @@ def write_report(report: dict[str, dict], out_dir: str | Path, history: list[dic
         lines.append("")
     if extra:
         lines += ["## Run", "", "```json", json.dumps(extra, indent=2), "```", ""]
+    if (out / "ablation.md").exists():  # written by training.ablation; kept when the report is regenerated
+        lines += [(out / "ablation.md").read_text()]
     (out / "report.md").write_text("\n".join(lines))
     fig, ax = plt.subplots(figsize=(8, 4))
     names = list(report)

@@ -18,6 +18,7 @@ import random
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -144,11 +145,16 @@ def hard_negatives(prep: Prepared, users: torch.Tensor, n_hard: int, item_text: 
     return out
 
 
-def train(prep: Prepared, mcfg: ModelConfig, tcfg: TrainConfig, resume: bool = False, progress: bool = True, stop_after: int | None = None) -> dict:
+def train(
+    prep: Prepared, mcfg: ModelConfig, tcfg: TrainConfig, resume: bool = False, progress: bool = True,
+    stop_after: int | None = None, on_epoch: Callable[[dict], None] | None = None,
+) -> dict:
     """Returns a summary: best val Recall@K, epochs run, examples/s, loss and metric history.
 
     stop_after: leave after this many epochs in this call (a time-boxed run); `resume=True` continues
-    exactly where it stopped, since the schedule is planned for tcfg.epochs either way."""
+    exactly where it stopped, since the schedule is planned for tcfg.epochs either way.
+    on_epoch: called with each epoch's history entry (val_recall included) after its checkpoints are
+    written; an exception it raises (e.g. optuna.TrialPruned in tune.py) ends training there."""
     torch.manual_seed(tcfg.seed)
     random.seed(tcfg.seed)
     np.random.seed(tcfg.seed)
@@ -240,6 +246,8 @@ def train(prep: Prepared, mcfg: ModelConfig, tcfg: TrainConfig, resume: bool = F
         )
         if progress:
             print(json.dumps(entry), flush=True)
+        if on_epoch is not None:
+            on_epoch(entry)
         if bad >= tcfg.patience or (stop_after is not None and epoch + 1 - start_epoch >= stop_after):
             break
     eps = [h["examples_per_s"] for h in history]
