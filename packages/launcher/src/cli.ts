@@ -59,6 +59,9 @@ program
     const { generateMarketplace } = await import('@souk/demo');
     const summary = await generateMarketplace(stack.db, { seed: opts.seed, users: opts.users, products: opts.products, events: opts.events });
     say(summary.skipped ? 'Demo marketplace already present: kept as it is.' : `Generated the demo marketplace in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${JSON.stringify(summary.counts)}`);
+    // The generator writes with COPY, past the catalog's mutations that keep the availability store
+    // current, so the store is reloaded from the database once the data is in.
+    if (!summary.skipped) await stack.availability.warm(stack.db);
 
     const url = stack.gateway!.url;
     const userId = await exampleUser(stack.db);
