@@ -16,37 +16,32 @@ export class ProfileRecommender implements Recommender {
   constructor(private readonly db: Db) {}
 
   async recommend(req: RecommendationRequest): Promise<Candidate[] | null> {
-    const rows = await this.db.query<{ id: string | null; category: string; brand: string | null; by_brand: boolean; score: number | null }>(
-      `WITH u AS (
-         SELECT favourite_categories AS cats, favourite_brands AS brands FROM users
-         WHERE id = $1
-           AND (cardinality(favourite_categories) > 0 OR cardinality(favourite_brands) > 0)
-           AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.user_id = $1 AND i.occurred_at > now() - interval '${HISTORY_WINDOW_DAYS} days')
-       )
-       -- One row with id NULL says "a cold user with preferences" even when nothing matches.
-       SELECT NULL AS id, NULL AS category, NULL AS brand, false AS by_brand, NULL::float8 AS score FROM u
-       UNION ALL (
-         SELECT p.id, p.category, p.brand, (p.brand = ANY(u.brands)), pp.score
-         FROM u, product_popularity pp
-         JOIN products p ON p.id = pp.product_id
-         JOIN businesses b ON b.id = p.business_id
-         JOIN stock s ON s.product_id = p.id
-         WHERE (p.category = ANY(u.cats) OR p.brand = ANY(u.brands))
-           AND s.quantity > 0 AND b.is_open
-           AND ($2::text IS NULL OR b.vertical = $2)
-           AND ($3::text IS NULL OR b.id = $3)
-           AND NOT (p.id = ANY($4::text[]))
-         ORDER BY pp.score DESC, p.id
-         LIMIT $5
-       )`,
-      [req.userId, req.vertical, req.businessId, req.cart, req.limit],
+    // First the cheap question (two index lookups), so the catalogue is only scanned for the
+    // few users this path is for.
+    const [user] = await this.db.query<{ cats: string[]; brands: string[] }>(
+      `SELECT favourite_categories AS cats, favourite_brands AS brands FROM users
+       WHERE id = $1
+         AND (cardinality(favourite_categories) > 0 OR cardinality(favourite_brands) > 0)
+         AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.user_id = $1 AND i.occurred_at > now() - interval '${HISTORY_WINDOW_DAYS} days')`,
+      [req.userId],
     );
-    if (rows.length === 0) return null; // not cold, or no stated preferences: not this path's user
+    if (!user) return null; // not cold, or no stated preferences: not this path's user
+    const ranked = await this.db.query<{ id: string; category: string; brand: string | null; by_brand: boolean }>(
+      `SELECT p.id, p.category, p.brand, (p.brand = ANY($2::text[])) AS by_brand
+       FROM product_popularity pp
+       JOIN products p ON p.id = pp.product_id
+       JOIN businesses b ON b.id = p.business_id
+       JOIN stock s ON s.product_id = p.id
+       WHERE (p.category = ANY($1::text[]) OR p.brand = ANY($2::text[]))
+         AND s.quantity > 0 AND b.is_open
+         AND ($3::text IS NULL OR b.vertical = $3)
+         AND ($4::text IS NULL OR b.id = $4)
+         AND NOT (p.id = ANY($5::text[]))
+       ORDER BY pp.score DESC, p.id
+       LIMIT $6`,
+      [user.cats, user.brands, req.vertical, req.businessId, req.cart, req.limit],
+    );
     // Relative scores by rank: popularity's absolute values carry an arbitrary epoch factor.
-    // (UNION ALL promises no order across its branches, so the ranking is restated here.)
-    const ranked = rows
-      .filter((r): r is typeof r & { id: string; score: number } => r.id !== null)
-      .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
     return ranked.map((r, i) => ({
       productId: r.id,
       score: 1 / (1 + i * 0.05),
