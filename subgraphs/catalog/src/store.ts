@@ -108,6 +108,15 @@ const PRODUCT_COLUMNS: Record<Exclude<keyof ProductPatch, 'attributes' | 'imageV
 };
 
 /** The one race left after the checks: two writers inserting the same key at once. */
+/** SET clauses for the fields a patch gives (undefined = leave alone), binding values into params. */
+function patchSets<P extends object>(patch: P, columns: Partial<Record<keyof P, string>>, params: unknown[]): string[] {
+  const sets: string[] = [];
+  for (const [field, column] of Object.entries(columns) as [keyof P, string][]) {
+    if (patch[field] !== undefined) sets.push(`${column} = $${params.push(patch[field])}`);
+  }
+  return sets;
+}
+
 function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: unknown } | null)?.code === '23505';
 }
@@ -216,18 +225,10 @@ export class CatalogStore {
         const [current] = await tx.query<R<BusinessRow>>('SELECT * FROM businesses WHERE id = $1 FOR UPDATE', [id]);
         if (!current) throw new NotFoundError('Business', id);
         const params: unknown[] = [id];
-        const sets: string[] = [];
-        for (const [field, column] of Object.entries(BUSINESS_COLUMNS) as [keyof BusinessPatch, string][]) {
-          if (patch[field] !== undefined) sets.push(`${column} = $${params.push(patch[field])}`);
-        }
+        const sets = patchSets(patch, BUSINESS_COLUMNS, params);
         if (!sets.length) return current;
         const key = businessKey(patch.name ?? current.name, patch.city !== undefined ? patch.city : current.city);
-        if (key !== current.dedup_key) {
-          await this.refuseDuplicate(tx, 'businesses', key, id);
-          sets.push(`dedup_key = $${params.push(key)}`);
-        }
-        const [row] = await tx.query<R<BusinessRow>>(`UPDATE businesses SET ${sets.join(', ')}, updated_at = now() WHERE id = $1 RETURNING *`, params);
-        return row;
+        return this.writePatch<BusinessRow>(tx, 'businesses', id, sets, params, key, current.dedup_key);
       });
     } catch (err) {
       if (isUniqueViolation(err)) throw new ConflictError('another business took this name and city at the same time', { entity: 'business' });
@@ -280,19 +281,11 @@ export class CatalogStore {
           );
         }
         const params: unknown[] = [id];
-        const sets: string[] = [];
-        for (const [field, column] of Object.entries(PRODUCT_COLUMNS) as [keyof typeof PRODUCT_COLUMNS, string][]) {
-          if (patch[field] !== undefined) sets.push(`${column} = $${params.push(patch[field])}`);
-        }
+        const sets = patchSets(patch, PRODUCT_COLUMNS, params);
         if (patch.attributes !== undefined) sets.push(`attributes = $${params.push(JSON.stringify(patch.attributes))}::jsonb`);
         if (!sets.length) return current;
         const key = productKey(current.business_id, patch.title ?? current.title);
-        if (key !== current.dedup_key) {
-          await this.refuseDuplicate(tx, 'products', key, id);
-          sets.push(`dedup_key = $${params.push(key)}`);
-        }
-        const [row] = await tx.query<R<ProductRow>>(`UPDATE products SET ${sets.join(', ')}, updated_at = now() WHERE id = $1 RETURNING *`, params);
-        return row;
+        return this.writePatch<ProductRow>(tx, 'products', id, sets, params, key, current.dedup_key);
       });
     } catch (err) {
       if (isUniqueViolation(err)) throw new ConflictError('another product took this title at the same time', { entity: 'product' });
@@ -315,6 +308,16 @@ export class CatalogStore {
        ON CONFLICT (product_id) DO UPDATE SET quantity = EXCLUDED.quantity, updated_at = now()`,
       [items.map((i) => i.productId), items.map((i) => i.quantity)],
     );
+  }
+
+  /** UPDATE of the given SET clauses, after refusing a dedup key another row already holds. */
+  private async writePatch<T>(tx: Queryable, table: 'businesses' | 'products', id: string, sets: string[], params: unknown[], key: string, currentKey: string): Promise<T> {
+    if (key !== currentKey) {
+      await this.refuseDuplicate(tx, table, key, id);
+      sets.push(`dedup_key = $${params.push(key)}`);
+    }
+    const [row] = await tx.query<R<T>>(`UPDATE ${table} SET ${sets.join(', ')}, updated_at = now() WHERE id = $1 RETURNING *`, params);
+    return row;
   }
 
   private async refuseDuplicate(tx: Queryable, table: 'businesses' | 'products', key: string, selfId: string): Promise<void> {
