@@ -1,10 +1,21 @@
-"""Quality benchmark on a LightGCN-format split: Souk's ID-only two-tower vs implicit (ALS) and LightFM (WARP).
+"""Quality benchmark: Souk's ID-only two-tower vs implicit (ALS) and LightFM (WARP).
 
     training/.venv/bin/python -m training.bench_quality --data ../shared/datasets/gowalla
+    training/.venv/bin/python -m training.bench_quality --data <dir with events.csv> [--test-frac 0.2]
 
-<data>/train.txt and test.txt hold one line per user, `user item item ...`, 0-based ids. Every model
-ranks all items for every test user with the user's training items masked; Recall@20 / NDCG@20 are
-LightGCN's (see training/ranking.py). Prints a table, then one JSON line with the results.
+<data> is either a LightGCN-format split or a directory of the importer's CSVs:
+
+- LightGCN: <data>/train.txt and test.txt hold one line per user, `user item item ...`, 0-based ids.
+- CSV: <data>/events.csv (and optionally products.csv), read the way packages/importer reads them
+  (column aliases, event-type spellings, ISO 8601 or unix s/ms times). Positives are the events of a
+  type in data.POSITIVE_TYPES, one per (user, item). A global time cut puts the last --test-frac of
+  the positive events in the test period (data.time_split's rule); the test set is each user's items
+  first interacted with at or after the cut, less pairs whose user or item has no training positive.
+  With products.csv, events of a product it does not list are dropped (the importer rejects them).
+
+Either way every model ranks all (training) items for every test user with the user's training
+items masked; Recall@20 / NDCG@20 are LightGCN's (see training/ranking.py). Prints a table, then one
+JSON line with the results (plus "split" for the CSV format: the cut and what was dropped).
 
 Souk's model here is the ID-only TwoTower (model.py): user tower = (1-g) * user id embedding +
 g * W * mean(history item embeddings), item tower = item id embedding, both L2-normalised, trained
@@ -16,15 +27,19 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 import torch
 
 from training.config import ModelConfig
+from training.data import POSITIVE_TYPES
 from training.losses import full_ccl, full_softmax_logits
 from training.model import TwoTower
 from training.ranking import evaluate_scores
@@ -53,6 +68,144 @@ def load_split(data_dir: Path) -> tuple[sp.csr_matrix, sp.csr_matrix]:
     train.data[:] = 1.0  # duplicates (if any) count once
     test.data[:] = 1.0
     return train, test
+
+
+# ---- the importer's CSV format (packages/importer/src) ---------------------------------------------
+
+# schemas/event.ts EVENT_COLUMNS / schemas/product.ts PRODUCT_COLUMNS: the first non-blank alias wins.
+EVENT_USER = ("buyer_id", "distinct_id", "user_id", "customer_id")
+EVENT_PRODUCT = ("product_id", "item_id", "sku")
+EVENT_TYPE = ("event_type", "event_name", "event")
+EVENT_TIME = ("timestamp", "created_at", "event_time", "occurred_at", "time")
+PRODUCT_ID = ("id", "product_id", "sku")
+
+# event-types.ts: spellings compared lower-cased with everything but a-z removed.
+EVENT_SPELLINGS = {
+    "view": "VIEW", "pageview": "VIEW", "productview": "VIEW", "click": "CLICK",
+    "addtocart": "ADD_TO_CART", "cart": "ADD_TO_CART", "purchase": "PURCHASE", "transaction": "PURCHASE",
+    "order": "PURCHASE", "save": "SAVE", "wishlist": "SAVE", "like": "SAVE", "review": "REVIEW",
+    "search": "SEARCH", "impression": "IMPRESSION",
+}
+
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$")
+_T_MIN = pd.Timestamp("1990-01-01", tz="UTC")
+_T_MAX = pd.Timestamp("2100-01-01", tz="UTC")
+
+
+def column_name(name: str) -> str:
+    """read/columns.ts columnName: "Event Type", "event-type" and "event_type" are one column."""
+    return re.sub(r"[\s-]+", "_", name.lstrip("\ufeff").strip().lower())
+
+
+def read_csv_columns(path: Path, wanted: set[str]) -> pd.DataFrame:
+    """The columns of `path` whose normalised names are in `wanted`, as stripped strings ('' = blank).
+    Rows with the wrong number of fields are skipped, as the importer reports and skips them."""
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", on_bad_lines="skip",
+                     usecols=lambda c: column_name(c) in wanted)
+    df.columns = [column_name(c) for c in df.columns]
+    df = df.loc[:, ~df.columns.duplicated()]
+    return df.apply(lambda c: c.str.strip())
+
+
+def coalesce(df: pd.DataFrame, aliases: tuple[str, ...]) -> pd.Series:
+    """Per row, the first non-blank value among the alias columns; NaN when none."""
+    out = pd.Series(np.nan, index=df.index, dtype=object)
+    for name in aliases:
+        if name in df.columns:
+            out = out.fillna(df[name].where(df[name] != ""))
+    return out
+
+
+def parse_timestamps(raw: pd.Series) -> pd.Series:
+    """timestamps.ts parseTimestamp, vectorised: unix seconds (< 1e11) or milliseconds, or ISO 8601
+    ("2019-10-01 00:00:00 UTC" and zone-less times read as UTC); NaT outside 1990-2100 or unreadable."""
+    s = raw.fillna("").astype(str).str.strip()
+    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
+    numeric = s.str.fullmatch(r"\d+(\.\d+)?")
+    if numeric.any():
+        n = s[numeric].astype(np.float64)
+        ms = np.where(n < 1e11, n * 1000.0, n)
+        ms = np.where((ms >= -9e15) & (ms <= 9e15), ms, np.nan)  # out of datetime64 range -> NaT below
+        out[numeric] = pd.to_datetime(np.round(ms), unit="ms", utc=True, errors="coerce")
+    text = ~numeric & (s != "")
+    if text.any():
+        t = s[text].str.replace(r"\s*UTC$", "Z", case=False, regex=True)
+        t = t.str.replace(r"^(\d{4}-\d{2}-\d{2}) (\d)", r"\1T\2", regex=True)
+        iso = t.str.fullmatch(_ISO.pattern)
+        t = t.where(iso)
+        # "+0400" -> "+04:00" for the parser; a date alone is midnight UTC.
+        t = t.str.replace(r"([+-]\d{2})(\d{2})$", r"\1:\2", regex=True)
+        out[text] = pd.to_datetime(t, utc=True, format="ISO8601", errors="coerce")
+    return out.where((out >= _T_MIN) & (out <= _T_MAX))
+
+
+@dataclass
+class CsvSplit:
+    train: sp.csr_matrix
+    test: sp.csr_matrix
+    users: np.ndarray  # row index -> source user id
+    items: np.ndarray  # column index -> source product id
+    cut: pd.Timestamp  # test period = positive events at or after this instant
+    info: dict = field(default_factory=dict)  # counts for the report and the JSON line
+
+
+def is_csv_dir(data_dir: Path) -> bool:
+    return (data_dir / "events.csv").is_file() and not ((data_dir / "train.txt").is_file() and (data_dir / "test.txt").is_file())
+
+
+def load_csv_split(data_dir: Path, test_frac: float = 0.2) -> CsvSplit:
+    """events.csv (+ products.csv) -> a time split in the LightGCN protocol's shape (see the module doc)."""
+    if not 0.0 < test_frac < 1.0:
+        raise ValueError(f"--test-frac must be between 0 and 1, got {test_frac}")
+    ev = read_csv_columns(data_dir / "events.csv", set(EVENT_USER + EVENT_PRODUCT + EVENT_TYPE + EVENT_TIME))
+    info: dict = {"events": len(ev), "test_frac": test_frac}
+    etype = coalesce(ev, EVENT_TYPE).fillna("").str.lower().str.replace(r"[^a-z]", "", regex=True).map(EVENT_SPELLINGS)
+    df = pd.DataFrame({"user": coalesce(ev, EVENT_USER), "item": coalesce(ev, EVENT_PRODUCT), "type": etype,
+                       "t": parse_timestamps(coalesce(ev, EVENT_TIME))})
+    invalid = df["user"].isna() | df["type"].isna() | df["t"].isna() | (df["item"].isna() & (df["type"] != "SEARCH"))
+    info["invalid_events"] = int(invalid.sum())  # rows the importer would reject (no user, unknown type, bad time, no product)
+    df = df[~invalid]
+    products_path = data_dir / "products.csv"
+    if products_path.is_file():
+        pr = read_csv_columns(products_path, set(PRODUCT_ID))
+        known = set(coalesce(pr, PRODUCT_ID).dropna())
+        info["products"] = len(known)
+        unknown = df["item"].notna() & ~df["item"].isin(known)
+        info["unknown_product_events"] = int(unknown.sum())
+        df = df[~unknown]
+    pos = df[df["type"].isin(POSITIVE_TYPES)]
+    info["positive_events"] = len(pos)
+    if len(pos) < 2:
+        raise ValueError(f"{data_dir / 'events.csv'}: {len(pos)} positive events ({', '.join(POSITIVE_TYPES)}); nothing to split")
+
+    # data.time_split's rule: the cut is the instant of the event at position (1 - test_frac) * n in time order.
+    t_sorted = pos["t"].sort_values(kind="stable")
+    cut = t_sorted.iloc[min(int(len(t_sorted) * (1 - test_frac)), len(t_sorted) - 1)]
+    before = pos[pos["t"] < cut]
+    after = pos[pos["t"] >= cut]
+    train_pairs = before[["user", "item"]].drop_duplicates()
+    test_pairs = after[["user", "item"]].drop_duplicates()
+    users = np.unique(train_pairs["user"].to_numpy().astype(str))
+    items = np.unique(train_pairs["item"].to_numpy().astype(str))
+    u_idx = pd.Index(users)
+    i_idx = pd.Index(items)
+    tu, ti = u_idx.get_indexer(train_pairs["user"]), i_idx.get_indexer(train_pairs["item"])
+    su, si = u_idx.get_indexer(test_pairs["user"]), i_idx.get_indexer(test_pairs["item"])
+    unseen_user = su < 0
+    unseen_item = (si < 0) & ~unseen_user
+    keep = (su >= 0) & (si >= 0)
+    shape = (len(users), len(items))
+    train = sp.csr_matrix((np.ones(len(tu), np.float32), (tu, ti)), shape=shape)
+    in_train = np.zeros(len(su), dtype=bool)
+    in_train[keep] = np.asarray(train[su[keep], si[keep]]).ravel() > 0
+    keep &= ~in_train
+    test = sp.csr_matrix((np.ones(int(keep.sum()), np.float32), (su[keep], si[keep])), shape=shape)
+    info.update({
+        "cut": cut.isoformat(), "train_pairs": int(train.nnz), "test_pairs": int(test.nnz),
+        "test_pairs_dropped_unseen_user": int(unseen_user.sum()), "test_pairs_dropped_unseen_item": int(unseen_item.sum()),
+        "test_pairs_dropped_in_train": int(in_train.sum()), "test_users": int((np.diff(test.indptr) > 0).sum()),
+    })
+    return CsvSplit(train=train, test=test, users=users, items=items, cut=cut, info=info)
 
 
 def to_torch_sparse(m: sp.csr_matrix) -> torch.Tensor:
@@ -207,7 +360,9 @@ def run_lightfm_warp(train: sp.csr_matrix, a: argparse.Namespace):
 
 def main(argv: list[str] | None = None) -> dict:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--data", required=True, type=Path, help="directory with train.txt and test.txt")
+    p.add_argument("--data", required=True, type=Path,
+                   help="directory with train.txt and test.txt (LightGCN), or with events.csv [+ products.csv] (the importer's format)")
+    p.add_argument("--test-frac", type=float, default=0.2, help="CSV format: share of positive events (the latest) in the test period")
     p.add_argument("--name", default=None, help="dataset name in the JSON (default: the directory name)")
     p.add_argument("--only", default="souk,implicit-als,lightfm-warp", help="comma-separated models to run")
     p.add_argument("--seed", type=int, default=2020)
@@ -242,8 +397,21 @@ def main(argv: list[str] | None = None) -> dict:
     torch.set_num_threads(a.threads)
     name = a.name or a.data.resolve().name
     t_start = time.time()
-    train, test = load_split(a.data)
+    split_info = None
+    if is_csv_dir(a.data):
+        cs = load_csv_split(a.data, a.test_frac)
+        train, test, split_info = cs.train, cs.test, cs.info
+        print(f"{name}: events.csv, {split_info['positive_events']} positive events, cut at {split_info['cut']} "
+              f"(last {a.test_frac:.0%} = test); test pairs dropped: {split_info['test_pairs_dropped_unseen_user']} unseen user, "
+              f"{split_info['test_pairs_dropped_unseen_item']} unseen item, {split_info['test_pairs_dropped_in_train']} already in training",
+              file=sys.stderr)
+    elif (a.data / "train.txt").is_file() and (a.data / "test.txt").is_file():
+        train, test = load_split(a.data)
+    else:
+        p.error(f"{a.data} holds neither train.txt + test.txt nor events.csv")
     print(f"{name}: {train.shape[0]} users, {train.shape[1]} items, {train.nnz} train / {test.nnz} test interactions", file=sys.stderr)
+    if test.nnz == 0:
+        p.error(f"{name}: no test interactions")
 
     results: dict[str, dict] = {}
     wanted = a.only.split(",")
@@ -266,6 +434,8 @@ def main(argv: list[str] | None = None) -> dict:
         print(f"souk / best peer (Recall@20): {results['souk']['recall@20'] / max(peers):.3f}x")
     print(f"total wall time: {time.time() - t_start:.0f}s")
     out = {"dataset": name, "results": results}
+    if split_info is not None:
+        out["split"] = split_info
     print(json.dumps(out), flush=True)
     return out
 

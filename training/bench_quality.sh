@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # `npm run bench:quality -- --data <dir>`: makes sure training/.venv exists, then runs the benchmark.
+# <dir> holds a LightGCN split (train.txt + test.txt) or the importer's events.csv [+ products.csv],
+# which is split by time (--test-frac, default 0.2).
 # Arguments pass through to training/bench_quality.py (see --help). Runs from the repository root so
 # `python -m training.bench_quality` resolves; a relative --data is taken relative to the caller's
 # directory (npm runs scripts from the root, so ../shared/datasets/gowalla works from there).

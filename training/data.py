@@ -28,11 +28,11 @@ QUERIES = {
     "businesses": "SELECT id, vertical, name, city, is_open FROM businesses",
     "products": (
         "SELECT p.id, p.business_id, b.vertical, p.title, p.description, p.category, p.brand, "
-        "p.price::float8 AS price, p.price_range, p.updated_at FROM products p JOIN businesses b ON b.id = p.business_id"
+        "p.price::float8 AS price, p.price_range, p.created_at, p.updated_at FROM products p JOIN businesses b ON b.id = p.business_id"
     ),
     "product_images": "SELECT product_id, embedding::text AS embedding FROM product_images",
     "interactions": (
-        "SELECT event_id, user_id, product_id, business_id, type, query, rating, occurred_at, session_id "
+        "SELECT event_id, user_id, product_id, business_id, type, query, rating, occurred_at, session_id, device "
         "FROM interactions ORDER BY occurred_at, id"
     ),
 }
@@ -64,23 +64,41 @@ def _parse_vector(text: str) -> np.ndarray:
     return np.asarray(text.strip("[]").split(","), dtype=np.float32)
 
 
-def snapshot(dsn: str | None, out_dir: str | Path) -> Path:
-    """Copy the tables training needs into Parquet files under out_dir. dsn defaults to $DATABASE_URL."""
+def connect(dsn: str):
+    """An autocommit psycopg connection that never prepares statements server-side.
+
+    pglite-socket serves every client from PGlite's one backend: psycopg's automatic prepared
+    statements (_pg3_0, _pg3_1, ... per connection, never deallocated on close) would collide
+    between connections there (DuplicatePreparedStatement). On PostgreSQL this costs nothing here."""
     import psycopg
 
+    return psycopg.connect(dsn, autocommit=True, prepare_threshold=None)
+
+
+def snapshot(dsn: str | None, out_dir: str | Path) -> Path:
+    """Copy the tables training needs into Parquet files under out_dir. dsn defaults to $DATABASE_URL."""
     dsn = dsn or os.environ["DATABASE_URL"]
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    with psycopg.connect(dsn) as conn:
-        conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        for name, sql in QUERIES.items():
-            cur = conn.execute(sql)
-            cols = [d.name for d in cur.description]
-            df = pd.DataFrame(cur.fetchall(), columns=cols)
-            if name == "product_images":
-                df["embedding"] = [_parse_vector(t).tolist() for t in df["embedding"]]
-            df.to_parquet(out / f"{name}.parquet", index=False)
-        conn.execute("COMMIT")
+    # One simple-protocol message holding the whole transaction: on PostgreSQL that is the same
+    # REPEATABLE READ snapshot; on PGlite behind pglite-socket (one backend shared with the Node
+    # process) it also keeps the app's own queries from running inside this READ ONLY transaction
+    # between our statements, which they would otherwise do (and fail to write).
+    script = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; " + "; ".join(QUERIES.values()) + "; COMMIT"
+    frames = []
+    with connect(dsn) as conn:
+        cur = conn.execute(script)
+        while True:
+            if cur.description is not None:
+                frames.append(pd.DataFrame(cur.fetchall(), columns=[d.name for d in cur.description]))
+            if not cur.nextset():
+                break
+    if len(frames) != len(QUERIES):
+        raise RuntimeError(f"snapshot: expected {len(QUERIES)} result sets, got {len(frames)}")
+    for name, df in zip(QUERIES, frames):
+        if name == "product_images":
+            df["embedding"] = [_parse_vector(t).tolist() for t in df["embedding"]]
+        df.to_parquet(out / f"{name}.parquet", index=False)
     return out
 
 

