@@ -48,6 +48,17 @@ const schema = z.object({
   MAX_PER_BUSINESS: z.coerce.number().int().min(1).optional(),
   MAX_PER_CATEGORY: z.coerce.number().int().min(1).optional(),
   MMR_LAMBDA: z.coerce.number().min(0).max(1).optional(),
+  // Stage 1 and 2 (the two-tower pipeline, once a model is live).
+  RETRIEVAL_CANDIDATES: z.coerce.number().int().min(10).max(2000).default(200),
+  // HNSW returns at most ef_search rows, and recall@200 needs well over 200 (measured by bench:serve).
+  HNSW_EF_SEARCH: z.coerce.number().int().min(10).max(4000).default(400),
+  // The same for an IVFFlat index (training/publish.py's default): lists scanned per query.
+  IVFFLAT_PROBES: z.coerce.number().int().min(1).max(10000).default(40),
+  // Past its budget a stage hands over: retrieval to the popularity path, re-ranking to retrieval order.
+  RETRIEVAL_BUDGET_MS: z.coerce.number().int().min(1).default(150),
+  RERANK_BUDGET_MS: z.coerce.number().int().min(1).default(20),
+  // How often each recommendations instance reads the registry for a newly published model.
+  MODEL_POLL_MS: z.coerce.number().int().min(100).default(2000),
   // The running A/B experiment, as JSON: {"name": "...", "variants": [{"name": "control", "weight": 50},
   // {"name": "diverse", "weight": 50, "fairness": {"mmrLambda": 0.6}}]}. Unset: everyone in "control".
   AB_EXPERIMENT: z
@@ -92,6 +103,7 @@ export interface SoukConfig {
   experiment?: { name: string; variants: { name: string; weight: number; fairness?: Record<string, number> }[] };
   /** Only the settings given; the recommendations subgraph supplies the rest. */
   fairness: Partial<{ newBusinessDays: number; newBusinessBoost: number; smallBusinessBoost: number; maxPerBusiness: number; maxPerCategory: number; mmrLambda: number }>;
+  retrieval: { candidates: number; efSearch: number; probes: number; budgetMs: number; rerankBudgetMs: number; modelPollMs: number };
 }
 
 export class ConfigError extends Error {
@@ -138,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SoukConfig {
     popularityHalfLifeDays: e.POPULARITY_HALF_LIFE_DAYS,
     pushDebounceMs: e.PUSH_DEBOUNCE_MS,
     experiment: e.AB_EXPERIMENT,
+    retrieval: { candidates: e.RETRIEVAL_CANDIDATES, efSearch: e.HNSW_EF_SEARCH, probes: e.IVFFLAT_PROBES, budgetMs: e.RETRIEVAL_BUDGET_MS, rerankBudgetMs: e.RERANK_BUDGET_MS, modelPollMs: e.MODEL_POLL_MS },
     fairness: Object.fromEntries(
       Object.entries({
         newBusinessDays: e.FAIRNESS_NEW_BUSINESS_DAYS,

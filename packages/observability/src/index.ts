@@ -3,5 +3,5 @@ export { LATENCY_BUCKETS } from './buckets';
 export { REQUEST_ID_HEADER, isValidRequestId, requestIdFrom } from './request-id';
 export { subgraphMetrics } from './subgraph-metrics';
 export type { SubgraphMetrics } from './subgraph-metrics';
-export { stageTimer, recommenderTimer, countFallback, countFiltered, countCache, countServed } from './recommendation-metrics';
+export { stageTimer, recommenderTimer, countFallback, countFiltered, countCache, countServed, countModelLoad } from './recommendation-metrics';
 export type { Stage } from './recommendation-metrics';

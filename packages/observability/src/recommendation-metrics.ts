@@ -87,3 +87,14 @@ export function countCache(cache: string, hit: boolean): void {
 export function countServed(path: string, modelVersion: string): void {
   served.inc({ path, model_version: modelVersion });
 }
+
+const modelLoads = new Counter({
+  name: 'souk_model_loads_total',
+  help: 'Attempts to bring a published model live in this process: loaded, refused (it stays off), error (retried)',
+  labelNames: ['outcome'] as const,
+  registers: [registry],
+});
+
+export function countModelLoad(outcome: 'loaded' | 'refused' | 'error'): void {
+  modelLoads.inc({ outcome });
+}

@@ -9,3 +9,5 @@ export { RedisAvailabilityStore } from './stock-redis';
 export type { RedisAvailabilityOptions } from './stock-redis';
 export { PostgresAvailability } from './stock-postgres';
 export { openAvailabilityStore } from './stock-open';
+export { MemoryFeatureCache, RedisFeatureCache, openFeatureCache, FEATURE_TTL_S } from './feature-cache';
+export type { FeatureCache } from './feature-cache';

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Db } from '@souk/db';
-import type { EventBus } from '@souk/realtime';
+import type { EventBus, FeatureCache } from '@souk/realtime';
 import { InteractionStore, type InteractionRow } from './store';
 
 export interface InteractionsDeps {
@@ -8,6 +8,8 @@ export interface InteractionsDeps {
   bus: EventBus;
   maxBatch: number;
   popularityHalfLifeDays: number;
+  /** Serving's per-user feature cache: entries of users with new events are dropped. */
+  features?: FeatureCache | null;
 }
 
 export interface InteractionsContext {

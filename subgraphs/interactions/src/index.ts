@@ -1,7 +1,7 @@
 import { loadConfig } from '@souk/config';
 import { openDb } from '@souk/db';
 import { createLogger } from '@souk/log';
-import { openEventBus } from '@souk/realtime';
+import { openEventBus, openFeatureCache } from '@souk/realtime';
 import { startSubgraph } from '@souk/subgraph-kit';
 import { buildInteractionsSubgraph } from './server';
 
@@ -11,7 +11,7 @@ import { buildInteractionsSubgraph } from './server';
   const logger = createLogger('interactions', config.logLevel);
   const db = await openDb(config);
   const bus = openEventBus(config);
-  const subgraph = buildInteractionsSubgraph({ db, bus, maxBatch: config.limits.interactionBatch, popularityHalfLifeDays: config.popularityHalfLifeDays });
+  const subgraph = buildInteractionsSubgraph({ db, bus, maxBatch: config.limits.interactionBatch, popularityHalfLifeDays: config.popularityHalfLifeDays, features: openFeatureCache(config, 'own-process') });
   await startSubgraph({ ...subgraph, logger, port: config.ports.interactions, host: '0.0.0.0' });
 })().catch((err) => {
   console.error(err instanceof Error ? err.message : err);

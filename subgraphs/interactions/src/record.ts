@@ -1,5 +1,5 @@
 import { BatchTooLargeError } from '@souk/errors';
-import type { EventBus } from '@souk/realtime';
+import type { EventBus, FeatureCache } from '@souk/realtime';
 import type { InteractionStore } from './store';
 import { validateEvent, type EventError, type InteractionInput, type ValidEvent } from './validate';
 
@@ -17,7 +17,7 @@ export interface EventOutcome {
  */
 export async function recordInteractions(
   input: InteractionInput[],
-  deps: { store: InteractionStore; bus: EventBus; maxBatch: number; now?: Date },
+  deps: { store: InteractionStore; bus: EventBus; maxBatch: number; now?: Date; features?: FeatureCache | null },
 ): Promise<EventOutcome[]> {
   if (input.length > deps.maxBatch) throw new BatchTooLargeError('events', input.length, deps.maxBatch);
   const now = deps.now ?? new Date();
@@ -72,6 +72,9 @@ export async function recordInteractions(
     if (c.event.productId) u.productIds.add(c.event.productId);
     byUser.set(c.event.userId, u);
   }
+  // Before the event goes out, so a recomputation it triggers reads the new history. If the cache
+  // is unreachable the entry expires by its TTL; the events are stored either way.
+  await deps.features?.invalidate([...byUser.keys()]).catch(() => undefined);
   await Promise.all(
     [...byUser].map(([userId, u]) => deps.bus.publish('interactions.recorded', { userId, types: [...u.types], productIds: [...u.productIds] })),
   );
