@@ -1,10 +1,10 @@
 import { loadConfig } from '@souk/config';
 import { openDb } from '@souk/db';
 import { createLogger } from '@souk/log';
-import { openAvailabilityStore, openEventBus } from '@souk/realtime';
+import { openAvailabilityStore, openEventBus, openFeatureCache } from '@souk/realtime';
 import { startSubgraph } from '@souk/subgraph-kit';
 import { DEFAULT_FAIRNESS } from './pipeline/fairness';
-import { buildRecommendationsSubgraph } from './server';
+import { buildRecommendationsSubgraph, retrievalFromConfig } from './server';
 
 // Standalone process (docker runs one per subgraph). Live updates across processes need REDIS_URL.
 (async () => {
@@ -19,6 +19,8 @@ import { buildRecommendationsSubgraph } from './server';
     db, bus, logger, maxLimit: config.limits.recommendations, pushDebounceMs: config.pushDebounceMs, availability,
     fairness: { ...DEFAULT_FAIRNESS, ...config.fairness },
     experiment: config.experiment,
+    featureCache: openFeatureCache(config, 'own-process'),
+    retrieval: retrievalFromConfig(config),
   });
   await subgraph.start();
   await startSubgraph({ ...subgraph, logger, port: config.ports.recommendations, host: '0.0.0.0' });

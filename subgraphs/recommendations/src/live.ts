@@ -28,12 +28,15 @@ export class LiveHub {
     this.unsubscribe.push(await this.bus.subscribe('interactions.recorded', (e) => this.debounced.trigger(e.userId)));
     // Stock and open/closed changes can change anyone's list: every live user recomputes, still
     // debounced, and only lists that actually changed are pushed.
-    const everyone = () => {
-      for (const userId of this.byUser.keys()) this.debounced.trigger(userId);
-    };
+    const everyone = () => this.refreshAll();
     this.unsubscribe.push(await this.bus.subscribe('stock.changed', everyone));
     this.unsubscribe.push(await this.bus.subscribe('business.changed', everyone));
     this.unsubscribe.push(await this.bus.subscribe('product.created', everyone));
+  }
+
+  /** Every live subscriber recomputes (debounced): a new model, say, can change anyone's list. */
+  refreshAll(): void {
+    for (const userId of this.byUser.keys()) this.debounced.trigger(userId);
   }
 
   /** Registers a listener for a user's changes; returns its removal. */

@@ -90,7 +90,10 @@ export class RecommendationService {
   }
 }
 
-/** Two lists differ for a subscriber when their products or their order differ. */
+/**
+ * Two lists differ for a subscriber when their products or their order differ, or when another
+ * model made them (a client shows which model served it; a publish pushes even an unchanged list).
+ */
 export function sameList(a: RecommendationList, b: RecommendationList): boolean {
-  return a.items.length === b.items.length && a.items.every((item, i) => item.productId === b.items[i].productId);
+  return a.modelVersion === b.modelVersion && a.items.length === b.items.length && a.items.every((item, i) => item.productId === b.items[i].productId);
 }

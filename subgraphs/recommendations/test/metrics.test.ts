@@ -5,6 +5,7 @@ import { startSubgraph, type RunningSubgraph } from '@souk/subgraph-kit';
 import { createTestDb, gql, seedSmallMarketplace, type TestDb } from '@souk/testing';
 import { FallbackChain } from '../src/recommenders/chain';
 import { PopularityRecommender } from '../src/recommenders/popularity';
+import { PopularPool } from '../src/recommenders/popular-pool';
 import type { RecommendationRequest, Recommender } from '../src/recommenders/types';
 import { buildRecommendationsSubgraph } from '../src/server';
 
@@ -67,7 +68,7 @@ describe('recommendation metrics', () => {
   it('counts a fallback when a recommender fails or finds nothing, and times each one', async () => {
     const broken: Recommender = { name: 'broken', modelVersion: 'x', recommend: () => Promise.reject(new Error('model file missing')) };
     const empty: Recommender = { name: 'empty', modelVersion: 'y', recommend: async () => [] };
-    const chain = new FallbackChain([broken, empty, new PopularityRecommender(t.db)], createLogger('test', 'silent'));
+    const chain = new FallbackChain([broken, empty, new PopularityRecommender(t.db, new PopularPool(t.db))], createLogger('test', 'silent'));
     const req: RecommendationRequest = {
       userId: 'u_1', vertical: 'SUPERMARKET', businessId: null, cart: [], limit: 5, time: new Date(), device: null, sessionId: null, location: null,
     };

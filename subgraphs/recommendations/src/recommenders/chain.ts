@@ -39,7 +39,7 @@ export class FallbackChain {
       } catch (err) {
         tried.push(r.name);
         done('error');
-        if (handsOver) countFallback(r.name, 'error');
+        if (handsOver) countFallback(r.name, err instanceof Error && err.name === 'BudgetExceededError' ? 'timeout' : 'error');
         this.logger.warn({ err, recommender: r.name }, 'recommender failed; falling back');
       }
     }

@@ -1,5 +1,6 @@
 import type { Db } from '@souk/db';
-import { INTERACTION_TYPES, INTERACTION_WEIGHTS } from '@souk/domain';
+import { INTERACTION_WEIGHTS } from '@souk/domain';
+import type { PopularPool, PopularProduct } from './popular-pool';
 import type { Candidate, RecommendationRequest, Recommender } from './types';
 
 // How many of the most popular eligible products are re-scored with the user's category affinity.
@@ -13,70 +14,65 @@ const CART_WINDOW_HOURS = 24;
 
 const VERTICAL_LABEL: Record<string, string> = { RESTAURANT: 'restaurants', CONVENIENCE: 'convenience stores', SUPERMARKET: 'supermarkets' };
 
-interface Row {
-  id: string;
+interface RecentRow {
+  product_id: string;
+  type: string;
+  occurred_at: Date;
   category: string;
-  vertical: string;
-  business_name: string;
-  score: number;
-  affinity: number;
 }
 
 /**
  * Time-decayed popularity (product_popularity), limited to in-stock products of open businesses in
  * the requested vertical or business, minus the cart; lifted by the user's recent category affinity
- * so that the list reacts to what the user does.
+ * so that the list reacts to what the user does. The ranking itself comes from the shared
+ * PopularPool; per request only the user's recent interactions are read.
  */
 export class PopularityRecommender implements Recommender {
   readonly name = 'popularity';
   readonly modelVersion = 'popularity-v1';
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly pool: PopularPool,
+  ) {}
 
   async recommend(req: RecommendationRequest): Promise<Candidate[]> {
-    const weight = `CASE i.type ${INTERACTION_TYPES.map((t) => `WHEN '${t}' THEN ${INTERACTION_WEIGHTS[t]}`).join(' ')} ELSE 0 END`;
-    const rows = await this.db.query<Row>(
-      `WITH recent AS (
-         SELECT i.product_id, i.type, i.occurred_at, ${weight} AS w
-         FROM interactions i
-         WHERE i.user_id = $1 AND i.product_id IS NOT NULL AND i.occurred_at > now() - interval '${AFFINITY_WINDOW_DAYS} days'
-         ORDER BY i.occurred_at DESC LIMIT 200
-       ), affinity AS (
-         SELECT p.category, sum(r.w) AS w FROM recent r JOIN products p ON p.id = r.product_id GROUP BY p.category
-       ), carted AS (
-         SELECT product_id FROM recent WHERE type = 'ADD_TO_CART' AND occurred_at > now() - interval '${CART_WINDOW_HOURS} hours'
-       ), pool AS (
-         SELECT p.id, p.category, b.vertical, b.name AS business_name, pp.score
-         FROM product_popularity pp
-         JOIN products p ON p.id = pp.product_id
-         JOIN businesses b ON b.id = p.business_id
-         JOIN stock s ON s.product_id = p.id
-         WHERE s.quantity > 0 AND b.is_open
-           AND ($2::text IS NULL OR b.vertical = $2)
-           AND ($3::text IS NULL OR b.id = $3)
-           AND NOT (p.id = ANY($4::text[]))
-           AND p.id NOT IN (SELECT product_id FROM carted)
-         ORDER BY pp.score DESC
-         LIMIT ${POOL}
-       )
-       SELECT pool.*, coalesce(a.w, 0)::float8 AS affinity
-       FROM pool LEFT JOIN affinity a ON a.category = pool.category
-       ORDER BY pool.score * (1 + ln(1 + coalesce(a.w, 0))) DESC, pool.id
-       LIMIT $5`,
-      [req.userId, req.vertical, req.businessId, req.cart, req.limit],
-    );
+    const [ranked, recent] = await Promise.all([
+      this.pool.get(req.vertical, req.businessId),
+      this.db.query<RecentRow>(
+        `SELECT i.product_id, i.type, i.occurred_at, p.category
+           FROM interactions i JOIN products p ON p.id = i.product_id
+          WHERE i.user_id = $1 AND i.occurred_at > now() - interval '${AFFINITY_WINDOW_DAYS} days'
+          ORDER BY i.occurred_at DESC LIMIT 200`,
+        [req.userId],
+      ),
+    ]);
+    const affinity = new Map<string, number>();
+    const carted = new Set(req.cart);
+    const cartSince = req.time.getTime() - CART_WINDOW_HOURS * 3_600_000;
+    for (const r of recent) {
+      const w = INTERACTION_WEIGHTS[r.type as keyof typeof INTERACTION_WEIGHTS] ?? 0;
+      affinity.set(r.category, (affinity.get(r.category) ?? 0) + w);
+      if (r.type === 'ADD_TO_CART' && new Date(r.occurred_at).getTime() > cartSince) carted.add(r.product_id);
+    }
+    const lifted = (p: PopularProduct) => p.score * (1 + Math.log1p(affinity.get(p.category) ?? 0));
+    // As before: the POOL most popular eligible products, re-scored with the user's affinity.
+    const rows = ranked.filter((p) => !carted.has(p.id)).slice(0, POOL)
+      .map((p) => ({ p, s: lifted(p) }))
+      .sort((a, b) => b.s - a.s || (a.p.id < b.p.id ? -1 : 1))
+      .slice(0, req.limit);
     if (rows.length === 0) return [];
     // Scores are relative: the stored popularity carries an arbitrary epoch factor, so the list is
     // normalised to the top item (1.0).
-    const top = rows[0].score * (1 + Math.log1p(rows[0].affinity));
-    return rows.map((r) => ({
-      productId: r.id,
-      score: (r.score * (1 + Math.log1p(r.affinity))) / top,
-      reason: r.affinity > 0
-        ? `Popular in ${r.category}, which you often choose`
+    const top = rows[0].s;
+    return rows.map(({ p, s }) => ({
+      productId: p.id,
+      score: s / top,
+      reason: (affinity.get(p.category) ?? 0) > 0
+        ? `Popular in ${p.category}, which you often choose`
         : req.businessId
-          ? `Popular at ${r.business_name}`
-          : `Popular in ${r.category} at ${VERTICAL_LABEL[r.vertical] ?? 'Souk'} right now`,
+          ? `Popular at ${p.businessName}`
+          : `Popular in ${p.category} at ${VERTICAL_LABEL[p.vertical] ?? 'Souk'} right now`,
     }));
   }
 }

@@ -1,4 +1,5 @@
 import type { Db } from '@souk/db';
+import type { PopularPool } from './popular-pool';
 import type { Candidate, RecommendationRequest, Recommender } from './types';
 
 // Users with stated preferences but no recent history (new sign-ups, or long absent).
@@ -13,11 +14,13 @@ export class ProfileRecommender implements Recommender {
   readonly name = 'profile';
   readonly modelVersion = 'profile-v1';
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly pool: PopularPool,
+  ) {}
 
   async recommend(req: RecommendationRequest): Promise<Candidate[] | null> {
-    // First the cheap question (two index lookups), so the catalogue is only scanned for the
-    // few users this path is for.
+    // First the cheap question (two index lookups): only the few users this path is for go on.
     const [user] = await this.db.query<{ cats: string[]; brands: string[] }>(
       `SELECT favourite_categories AS cats, favourite_brands AS brands FROM users
        WHERE id = $1
@@ -26,21 +29,15 @@ export class ProfileRecommender implements Recommender {
       [req.userId],
     );
     if (!user) return null; // not cold, or no stated preferences: not this path's user
-    const ranked = await this.db.query<{ id: string; category: string; brand: string | null; by_brand: boolean }>(
-      `SELECT p.id, p.category, p.brand, (p.brand = ANY($2::text[])) AS by_brand
-       FROM product_popularity pp
-       JOIN products p ON p.id = pp.product_id
-       JOIN businesses b ON b.id = p.business_id
-       JOIN stock s ON s.product_id = p.id
-       WHERE (p.category = ANY($1::text[]) OR p.brand = ANY($2::text[]))
-         AND s.quantity > 0 AND b.is_open
-         AND ($3::text IS NULL OR b.vertical = $3)
-         AND ($4::text IS NULL OR b.id = $4)
-         AND NOT (p.id = ANY($5::text[]))
-       ORDER BY pp.score DESC, p.id
-       LIMIT $6`,
-      [user.cats, user.brands, req.vertical, req.businessId, req.cart, req.limit],
-    );
+    // The popular eligible products of the vertical (shared, PopularPool), in the categories and
+    // brands the user said they like.
+    const cats = new Set(user.cats);
+    const brands = new Set(user.brands);
+    const cart = new Set(req.cart);
+    const ranked = (await this.pool.get(req.vertical, req.businessId))
+      .filter((p) => !cart.has(p.id) && (cats.has(p.category) || (p.brand !== null && brands.has(p.brand))))
+      .slice(0, req.limit)
+      .map((p) => ({ id: p.id, category: p.category, brand: p.brand, by_brand: p.brand !== null && brands.has(p.brand) }));
     // Relative scores by rank: popularity's absolute values carry an arbitrary epoch factor.
     return ranked.map((r, i) => ({
       productId: r.id,

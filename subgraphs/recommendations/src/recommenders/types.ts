@@ -17,6 +17,8 @@ export interface Candidate {
   productId: string;
   score: number;
   reason: string;
+  /** The product's embedding when the recommender has one (two-tower): Stage 3's MMR uses it. */
+  embedding?: Float32Array;
 }
 
 /**

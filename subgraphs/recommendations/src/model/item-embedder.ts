@@ -1,0 +1,78 @@
+import type { Db } from '@souk/db';
+import { fromVector, toVector } from '@souk/db';
+import * as ort from 'onnxruntime-node';
+import type { Feeds, ModelArtifact } from './artifact';
+
+interface ProductRow {
+  id: string;
+  business_id: string;
+  vertical: string;
+  title: string;
+  description: string | null;
+  category: string;
+  brand: string | null;
+  price_range: number;
+  image: string | null;
+}
+
+/** training/features.py product_text, character for character. */
+export function productText(p: { title: string; category: string; brand: string | null; description: string | null }): string {
+  return `${p.title}. ${p.category}. ${p.brand ?? ''}. ${p.description ?? ''}`.trim();
+}
+
+const BATCH = 256;
+
+/**
+ * Embeds products with the live product tower and upserts them into that version's table, so a
+ * product created through the catalog is recommendable within seconds, without a rebuild. Called
+ * for the ids of product.created events, and as a sweep for anything the table lacks (products
+ * created between a publish's snapshot and its swap, or loaded by the importer).
+ */
+export class ItemEmbedder {
+  constructor(private readonly db: Db) {}
+
+  /** Embeds the given products (or, without ids, up to `limit` the table lacks); returns how many. */
+  async embed(model: ModelArtifact, table: string, productIds?: readonly string[], limit = 2000): Promise<number> {
+    const filter = productIds ? 'p.id = ANY($1::text[])' : `NOT EXISTS (SELECT 1 FROM ${table} e WHERE e.product_id = p.id)`;
+    const rows = await this.db.query<ProductRow>(
+      `SELECT p.id, p.business_id, b.vertical, p.title, p.description, p.category, p.brand, p.price_range, i.embedding::text AS image
+         FROM products p JOIN businesses b ON b.id = p.business_id LEFT JOIN product_images i ON i.product_id = p.id
+        WHERE ${filter} ORDER BY p.id LIMIT ${productIds ? '$2' : '$1'}`,
+      productIds ? [productIds, productIds.length] : [limit],
+    );
+    for (let i = 0; i < rows.length; i += BATCH) await this.embedBatch(model, table, rows.slice(i, i + BATCH));
+    return rows.length;
+  }
+
+  private async embedBatch(model: ModelArtifact, table: string, rows: ProductRow[]): Promise<void> {
+    const v = model.vocabs;
+    const n = rows.length;
+    const text = await model.text.embed(rows.map(productText));
+    const ints = (f: (r: ProductRow) => number) => new ort.Tensor('int64', BigInt64Array.from(rows, (r) => BigInt(f(r))), [n]);
+    const dense = (width: number, f: (r: ProductRow, i: number) => ArrayLike<number> | null) => {
+      const data = new Float32Array(n * width);
+      rows.forEach((r, i) => {
+        const x = f(r, i);
+        if (x) data.set(x, i * width);
+      });
+      return new ort.Tensor('float32', data, [n, width]);
+    };
+    const width = (name: string) => Number(model.item.inputs.find((x) => x.name === name)?.shape[1] ?? 0);
+    const feeds: Feeds = {
+      item_id: ints((r) => v.items.encode(r.id)),
+      category: ints((r) => v.categories.encode(r.category)),
+      brand: ints((r) => v.brands.encode(r.brand)),
+      price_range: ints((r) => r.price_range ?? 0),
+      vertical: ints((r) => model.meta.serving.verticals.indexOf(r.vertical) + 1),
+      text: dense(width('text') || text[0].length, (_r, i) => text[i]),
+      image: dense(width('image') || 1280, (r) => (r.image ? fromVector(r.image) : null)),
+    };
+    const vectors = await model.item.embed(feeds, n);
+    await this.db.query(
+      `INSERT INTO ${table} (product_id, business_id, vertical, embedding)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]::vector[])
+       ON CONFLICT (product_id) DO UPDATE SET business_id = EXCLUDED.business_id, vertical = EXCLUDED.vertical, embedding = EXCLUDED.embedding`,
+      [rows.map((r) => r.id), rows.map((r) => r.business_id), rows.map((r) => r.vertical), vectors.map((x) => toVector(x))],
+    );
+  }
+}

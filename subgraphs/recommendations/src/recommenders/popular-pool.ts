@@ -1,0 +1,59 @@
+import type { Db } from '@souk/db';
+
+export interface PopularProduct {
+  id: string;
+  category: string;
+  brand: string | null;
+  vertical: string;
+  businessName: string;
+  score: number;
+}
+
+// The most popular eligible products per (vertical, business), shared by every request for a few
+// seconds: the ranking is the same for everyone, and it was the heaviest query of the popularity
+// and profile paths. It is dropped whenever the catalog reports a stock, opening or product change
+// (bus events), so a product back in stock or just created is eligible from the next request; and
+// stage 4 filters every served list against live availability in any case.
+const TTL_MS = 5_000;
+const SIZE = 2_000;
+
+export class PopularPool {
+  private readonly entries = new Map<string, { at: number; rows: Promise<PopularProduct[]> }>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly ttlMs = TTL_MS,
+  ) {}
+
+  /** Forget every cached ranking (the catalog changed). */
+  invalidate(): void {
+    this.entries.clear();
+  }
+
+  get(vertical: string | null, businessId: string | null): Promise<PopularProduct[]> {
+    const key = `${vertical ?? '*'}|${businessId ?? '*'}`;
+    const hit = this.entries.get(key);
+    if (hit && Date.now() - hit.at < this.ttlMs) return hit.rows;
+    const rows = this.load(vertical, businessId);
+    this.entries.set(key, { at: Date.now(), rows });
+    rows.catch(() => this.entries.delete(key));
+    return rows;
+  }
+
+  private async load(vertical: string | null, businessId: string | null): Promise<PopularProduct[]> {
+    const rows = await this.db.query<{ id: string; category: string; brand: string | null; vertical: string; business_name: string; score: number }>(
+      `SELECT p.id, p.category, p.brand, b.vertical, b.name AS business_name, pp.score
+         FROM product_popularity pp
+         JOIN products p ON p.id = pp.product_id
+         JOIN businesses b ON b.id = p.business_id
+         JOIN stock s ON s.product_id = p.id
+        WHERE s.quantity > 0 AND b.is_open
+          AND ($1::text IS NULL OR b.vertical = $1)
+          AND ($2::text IS NULL OR b.id = $2)
+        ORDER BY pp.score DESC, p.id
+        LIMIT ${SIZE}`,
+      [vertical, businessId],
+    );
+    return rows.map((r) => ({ id: r.id, category: r.category, brand: r.brand, vertical: r.vertical, businessName: r.business_name, score: Number(r.score) }));
+  }
+}

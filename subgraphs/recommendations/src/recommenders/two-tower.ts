@@ -1,0 +1,112 @@
+import type { Db } from '@souk/db';
+import type { Logger } from '@souk/log';
+import { countFallback, stageTimer } from '@souk/observability';
+import type { FeatureCache } from '@souk/realtime';
+import { UserFeatureSource, type UserFeatures } from '../features/user-features';
+import { userFeeds } from '../features/user-inputs';
+import type { LiveModel, ModelHolder } from '../model/live-model';
+import { withBudget } from '../pipeline/budget';
+import { rankFeatures } from '../pipeline/rank-features';
+import { reasonFor } from '../pipeline/reasons';
+import { retrieve, type Retrieved } from '../pipeline/retrieval';
+import type { Candidate, RecommendationRequest, Recommender } from './types';
+
+const CART_WINDOW_MS = 24 * 3_600_000;
+
+/** Products the user put in their cart in the last day and has not bought since: not recommended again. */
+function inCart(history: readonly UserFeatures['history'][number][], now: Date): string[] {
+  const added = new Map<string, number>();
+  for (const h of history) {
+    if (h.type === 'ADD_TO_CART') added.set(h.productId, h.at);
+    else if (h.type === 'PURCHASE') added.delete(h.productId);
+  }
+  return [...added].filter(([, at]) => now.getTime() - at < CART_WINDOW_MS).map(([id]) => id);
+}
+
+export interface TwoTowerOptions {
+  candidates: number;
+  efSearch: number;
+  probes: number;
+  retrievalBudgetMs: number;
+  rerankBudgetMs: number;
+  popularityHalfLifeDays: number;
+}
+
+/**
+ * Stages 1 and 2: embed the user with the live user tower, take ~200 neighbours from pgvector,
+ * re-rank them with the live ranker. Not applicable (null) while no model is live or for a user
+ * Souk does not know, so those requests go on down the chain to the profile and popularity paths.
+ * Retrieval past its budget fails the recommender (the chain falls back); a re-ranker that fails
+ * or runs late leaves the retrieval order.
+ */
+export class TwoTowerRecommender implements Recommender {
+  readonly name = 'two-tower';
+  private readonly features: UserFeatureSource;
+
+  constructor(
+    private readonly db: Db,
+    private readonly models: ModelHolder,
+    cache: FeatureCache | null,
+    private readonly logger: Logger,
+    private readonly opts: TwoTowerOptions,
+  ) {
+    this.features = new UserFeatureSource(db, cache);
+  }
+
+  get modelVersion(): string {
+    return this.models.current ? `two-tower-v${this.models.current.version}` : 'none';
+  }
+
+  async recommend(req: RecommendationRequest): Promise<Candidate[] | null> {
+    // One read: the whole request uses this version's towers and table, whatever swaps meanwhile.
+    const model = this.models.current;
+    if (!model) return null;
+    const stage1 = await withBudget('retrieval', this.opts.retrievalBudgetMs, this.retrieve(model, req));
+    if (!stage1) return null;
+    const { user, candidates } = stage1;
+    const cart = new Set([...req.cart, ...inCart(user?.history ?? [], req.time)]);
+    const fresh = candidates.filter((c) => !cart.has(c.productId));
+    const ordered = await this.rerank(model, user, fresh, req);
+    return ordered.slice(0, req.limit).map((c) => ({ productId: c.productId, score: c.score, reason: reasonFor(c, user?.history ?? [], req.time), embedding: c.embedding }));
+  }
+
+  private async retrieve(model: LiveModel, req: RecommendationRequest): Promise<{ user: UserFeatures | null; candidates: Retrieved[] } | null> {
+    const done = stageTimer('retrieval');
+    try {
+      const a = model.artifact;
+      const s = a.meta.serving;
+      const spec = { positiveTypes: s.positive_types, historyMax: s.history_max, queryLast: s.query_last, visualLast: s.visual_last };
+      const timeFeatures = stageTimer('user_features');
+      const user = await this.features.load(req.userId, spec, (t) => a.text.embed(t), a.text.id);
+      timeFeatures();
+      if (!user) return null; // unknown user: the profile and popularity paths answer
+      const timeTower = stageTimer('user_tower');
+      const [vec] = await a.user.embed(userFeeds(a, user, req.userId, req.cart), 1);
+      timeTower();
+      const timeIndex = stageTimer('pgvector');
+      const candidates = await retrieve(this.db, model.table, vec, { k: this.opts.candidates, efSearch: this.opts.efSearch, probes: this.opts.probes, vertical: req.vertical, businessId: req.businessId });
+      timeIndex();
+      return { user, candidates };
+    } finally {
+      done();
+    }
+  }
+
+  private async rerank(model: LiveModel, user: UserFeatures | null, candidates: Retrieved[], req: RecommendationRequest): Promise<(Retrieved & { score: number })[]> {
+    const retrievalOrder = candidates.map((c) => ({ ...c, score: c.towerScore }));
+    const ranker = model.artifact.ranker;
+    if (!ranker || candidates.length === 0) return retrievalOrder;
+    const done = stageTimer('rerank');
+    try {
+      const x = rankFeatures({ history: user?.history ?? [], favouriteCategories: user?.favouriteCategories ?? [], favouriteBrands: user?.favouriteBrands ?? [] }, candidates, { time: req.time, device: req.device, popularityHalfLifeDays: this.opts.popularityHalfLifeDays });
+      const scores = await withBudget('rerank', this.opts.rerankBudgetMs, ranker.score(x, candidates.length));
+      return candidates.map((c, i) => ({ ...c, score: scores[i] })).sort((p, q) => q.score - p.score);
+    } catch (err) {
+      countFallback('rerank', err instanceof Error && err.name === 'BudgetExceededError' ? 'timeout' : 'error');
+      this.logger.warn({ err: (err as Error).message }, 're-ranker failed; serving retrieval order');
+      return retrievalOrder;
+    } finally {
+      done();
+    }
+  }
+}

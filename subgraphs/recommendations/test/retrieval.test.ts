@@ -1,0 +1,70 @@
+import { toVector } from '@souk/db';
+import { createTestDb, seedSmallMarketplace, type Backend, type TestDb } from '@souk/testing';
+import { retrieve } from '../src/pipeline/retrieval';
+import { withBudget, BudgetExceededError } from '../src/pipeline/budget';
+
+// Stage 1's pgvector query on both backends: nearest first, filters by vertical (HNSW with
+// iterative scan) and business (exact), product facts joined in the same statement.
+// seedSmallMarketplace: 3 verticals x 2 businesses x 5 products p_<v>_<b>_<n>.
+
+const DIM = 128;
+function unit(i: number): number[] {
+  // Product i points mostly along axis i, so the nearest product to axis j is product j.
+  const v = new Array<number>(DIM).fill(0.01);
+  v[i] = 1;
+  const norm = Math.hypot(...v);
+  return v.map((x) => x / norm);
+}
+
+describe.each<Backend>(['postgres', 'pglite'])('retrieve on %s', (backend) => {
+  let t: TestDb;
+  let products: string[];
+  beforeAll(async () => {
+    t = await createTestDb(backend);
+    ({ products } = await seedSmallMarketplace(t.db));
+    await t.db.exec(`CREATE TABLE item_embeddings_v7 (product_id text PRIMARY KEY, business_id text NOT NULL, vertical text NOT NULL, embedding vector(128) NOT NULL);
+      CREATE INDEX ON item_embeddings_v7 USING hnsw (embedding vector_cosine_ops)`);
+    for (const [i, id] of products.entries()) {
+      const [, v, b] = id.split('_');
+      await t.db.query('INSERT INTO item_embeddings_v7 VALUES ($1, $2, $3, $4)', [id, `b_${v}_${b}`, ['RESTAURANT', 'CONVENIENCE', 'SUPERMARKET'][Number(v)], toVector(unit(i))]);
+    }
+    await t.db.query(`INSERT INTO product_popularity (product_id, score, events) VALUES ($1, 42, 3)`, [products[7]]);
+  }, 120_000);
+  afterAll(() => t.drop());
+
+  it('returns the nearest products first, with their facts', async () => {
+    const got = await retrieve(t.db, 'item_embeddings_v7', Float32Array.from(unit(7)), { k: 5, efSearch: 100, vertical: null, businessId: null });
+    expect(got).toHaveLength(5);
+    expect(got[0]).toMatchObject({ productId: products[7], businessId: 'b_0_1', category: 'Bakery', brand: 'Brand', price: 7, popularity: 42 });
+    expect(got[0].towerScore).toBeCloseTo(1, 5);
+    expect(got[0].createdAt).toBeInstanceOf(Date);
+    expect(Array.from(got[0].embedding).map((x) => +x.toFixed(5))).toEqual(unit(7).map((x) => +x.toFixed(5)));
+    for (let i = 1; i < got.length; i++) expect(got[i].towerScore).toBeLessThanOrEqual(got[i - 1].towerScore);
+  });
+
+  it('keeps to a vertical even when the nearest products are elsewhere', async () => {
+    // Nearest to product 0 (a restaurant's), but only supermarket products may come back.
+    const got = await retrieve(t.db, 'item_embeddings_v7', Float32Array.from(unit(0)), { k: 10, efSearch: 40, vertical: 'SUPERMARKET', businessId: null });
+    expect(got).toHaveLength(10);
+    expect(got.every((c) => c.productId.startsWith('p_2_'))).toBe(true);
+  });
+
+  it('scores a single business exactly', async () => {
+    const got = await retrieve(t.db, 'item_embeddings_v7', Float32Array.from(unit(12)), { k: 50, efSearch: 40, vertical: null, businessId: 'b_1_0' });
+    expect(got.map((c) => c.productId).sort()).toEqual(['p_1_0_0', 'p_1_0_1', 'p_1_0_2', 'p_1_0_3', 'p_1_0_4']);
+    expect(got[0].productId).toBe(products[12]); // p_1_0_2: its own vector
+  });
+
+  it('refuses a table name that is not an embedding table', async () => {
+    await expect(retrieve(t.db, 'products; DROP TABLE users', new Float32Array(DIM), { k: 5, efSearch: 40, vertical: null, businessId: null })).rejects.toThrow(/not an embedding table/);
+  });
+});
+
+describe('withBudget', () => {
+  it('passes a result through in time and raises BudgetExceededError when late', async () => {
+    await expect(withBudget('fast', 50, Promise.resolve(3))).resolves.toBe(3);
+    const slow = new Promise((r) => setTimeout(() => r('late'), 200));
+    await expect(withBudget('slow', 20, slow)).rejects.toBeInstanceOf(BudgetExceededError);
+    await expect(withBudget('failing', 50, Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+  });
+});

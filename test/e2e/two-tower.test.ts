@@ -1,0 +1,205 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { cpSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { generateMarketplace } from '@souk/demo';
+import { createTestDb, gql, repoRoot, type TestDb } from '@souk/testing';
+import { startSouk, testRedisUrl, type RunningSouk } from './harness';
+import { LiveList } from './live';
+
+// The two-tower pipeline end to end, on PostgreSQL + pgvector and Redis, through the gateway:
+// a small generated marketplace, a model trained and published by training/pipeline.py (the same
+// command `npm run demo` uses), then serving, new products, live pushes, refusals and swaps.
+
+const run = promisify(execFile);
+const PYTHON = join(repoRoot, 'training/.venv/bin/python');
+
+async function pipeline(args: string[]): Promise<{ version: number; status: string; export_dir: string; reason?: string }> {
+  const { stdout } = await run(PYTHON, ['-m', 'training.pipeline', ...args], { cwd: repoRoot, maxBuffer: 64 << 20, env: { ...process.env, TQDM_DISABLE: '1' } });
+  return JSON.parse(stdout.trim().split('\n').at(-1)!);
+}
+
+const RECOMMEND = `query($u: ID!, $c: RecommendationContext) { recommendations(userId: $u, context: $c) {
+  modelVersion path items { rank reason product { id stockStatus business { id } } } } }`;
+type List = { modelVersion: string; path: string; items: { rank: number; reason: string; product: { id: string; stockStatus: string; business: { id: string } } }[] };
+
+describe('two-tower serving through the gateway', () => {
+  let t: TestDb;
+  let souk: RunningSouk;
+  let work: string;
+  let exportDir: string;
+  let heavyUser: string;
+
+  const recommend = async (userId: string, context: Record<string, unknown> = {}): Promise<List> => {
+    const res = await gql(souk.gatewayUrl, RECOMMEND, { u: userId, c: { limit: 10, ...context } });
+    if (res.errors) throw new Error(JSON.stringify(res.errors));
+    return (res.data as { recommendations: List }).recommendations;
+  };
+
+  beforeAll(async () => {
+    t = await createTestDb('postgres');
+    await generateMarketplace(t.db, { seed: 5, users: 150, businesses: 40, products: 600, events: 9000 });
+    work = mkdtempSync(join(tmpdir(), 'souk-two-tower-'));
+    const published = await pipeline(['--dsn', t.url!, '--work', work, '--epochs', '1']);
+    expect(published).toMatchObject({ version: 1, status: 'live' });
+    exportDir = published.export_dir;
+    const [u] = await t.db.query<{ user_id: string }>(`SELECT user_id FROM interactions WHERE type = 'PURCHASE' GROUP BY user_id ORDER BY count(*) DESC, user_id LIMIT 1`);
+    heavyUser = u.user_id;
+    // The stage budgets guard production latency; here they would make the path depend on how busy
+    // the test machine is (CI runs other suites beside this one on two cores), so they are wide.
+    // Budget fallbacks have their own test in retrieval.test.ts.
+    souk = await startSouk({ DATABASE_URL: t.url!, REDIS_URL: testRedisUrl, MODEL_POLL_MS: '200', LOG_LEVEL: 'info', RETRIEVAL_BUDGET_MS: '10000', RERANK_BUDGET_MS: '5000' });
+  }, 600_000);
+
+  afterAll(async () => {
+    await souk?.stop();
+    await t?.drop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('serves a user with history from the live model, in stock, each item with a reason', async () => {
+    const list = await recommend(heavyUser);
+    expect(list.path).toBe('two-tower');
+    expect(list.modelVersion).toBe('two-tower-v1');
+    expect(list.items).toHaveLength(10);
+    for (const item of list.items) {
+      expect(item.product.stockStatus).not.toBe('OUT_OF_STOCK');
+      expect(item.reason.length).toBeGreaterThan(5);
+    }
+    // A user Souk does not know goes down the chain to popularity.
+    const unknown = await recommend('u_nobody_at_all');
+    expect(unknown.path).not.toContain('two-tower');
+    expect(unknown.items.length).toBeGreaterThan(0);
+  });
+
+  it('builds the user tower inputs exactly as training does (no train/serve skew)', async () => {
+    // Before anything below writes interactions: the snapshot the model was trained on is the database.
+    const users = (await t.db.query<{ user_id: string }>(`SELECT user_id FROM interactions WHERE product_id IS NOT NULL GROUP BY user_id ORDER BY count(*) DESC LIMIT 4`)).map((r) => r.user_id);
+    users.push((await t.db.query<{ id: string }>(`SELECT id FROM users u WHERE NOT EXISTS (SELECT 1 FROM interactions i WHERE i.user_id = u.id) LIMIT 1`))[0]?.id ?? users[0]);
+    const { stdout } = await run(PYTHON, ['-m', 'training.serving_parity', '--snapshot', join(work, 'snapshot'), '--export', exportDir, '--users', users.join(',')], { cwd: repoRoot, maxBuffer: 64 << 20 });
+    const want = JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, number[]>;
+    const served = await run('npx', ['tsx', 'test/e2e/user-vectors.ts', exportDir, users.join(',')], { cwd: repoRoot, env: { ...process.env, DATABASE_URL: t.url! }, maxBuffer: 64 << 20 });
+    const got = JSON.parse(served.stdout.trim().split('\n').at(-1)!) as Record<string, number[]>;
+    for (const u of users) {
+      const diff = Math.max(...want[u].map((x, i) => Math.abs(x - got[u][i])));
+      expect({ user: u, diff: diff < 1e-4 ? 'ok' : diff }).toEqual({ user: u, diff: 'ok' });
+    }
+  }, 120_000);
+
+  it('makes a product created through the catalog recommendable within seconds', async () => {
+    const first = await recommend(heavyUser);
+    const businessId = first.items[0].product.business.id;
+    const created = await gql(souk.gatewayUrl, `mutation($i: CreateProductInput!) { createProduct(input: $i) { id } }`, {
+      i: { businessId, title: 'Freshly added test product', category: 'Dairy', price: 9.5, stock: 20 },
+    });
+    expect(created.errors).toBeUndefined();
+    const id = (created.data as { createProduct: { id: string } }).createProduct.id;
+    const t0 = Date.now();
+    let seen = false;
+    while (!seen && Date.now() - t0 < 5000) {
+      const list = await recommend(heavyUser, { businessId, limit: 50 });
+      seen = list.items.some((i) => i.product.id === id);
+      if (!seen) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(seen).toBe(true);
+    const [row] = await t.db.query<{ n: number }>('SELECT count(*) AS n FROM item_embeddings_v1 WHERE product_id = $1', [id]);
+    expect(row.n).toBe(1);
+  });
+
+  it('pushes a fresh list to a subscriber after a cart event and after a publish', async () => {
+    const live = new LiveList<List>(souk.gatewayUrl, `subscription { recommendationsUpdated(userId: "${heavyUser}", context: { limit: 10 }) { modelVersion path items { product { id } } } }`, 'recommendationsUpdated');
+    try {
+      await live.waitFor(1);
+      const before = live.values[0];
+      const cartProduct = before.items[0].product.id;
+      const recorded = await gql(souk.gatewayUrl, `mutation($e: [InteractionInput!]!) { recordInteractions(events: $e) { stored } }`, {
+        e: [{ eventId: `cart-${randomBytes(4).toString('hex')}`, userId: heavyUser, productId: cartProduct, type: 'ADD_TO_CART' }],
+      });
+      expect(recorded.errors).toBeUndefined();
+      await live.waitFor(2);
+      expect(live.values[1].items.map((i) => i.product.id)).not.toEqual(before.items.map((i) => i.product.id));
+
+      const republished = await pipeline(['republish', '--dsn', t.url!, '--export', exportDir, '--snapshot', join(work, 'snapshot')]);
+      expect(republished).toMatchObject({ version: 2, status: 'live' });
+      await live.waitFor(3, 30_000);
+      expect(live.values.at(-1)!.modelVersion).toBe('two-tower-v2');
+    } finally {
+      await live.close();
+    }
+  }, 180_000);
+
+  it('keeps serving the live model when a published one is broken or does not match', async () => {
+    const live = (await recommend(heavyUser)).modelVersion;
+    const [{ version: liveVersion, embedding_table: table }] = await t.db.query<{ version: number; embedding_table: string }>("SELECT version, embedding_table FROM model_registry WHERE status = 'live'");
+    const register = async (version: number, dir: string) => {
+      await t.db.transaction(async (tx) => {
+        await tx.query("UPDATE model_registry SET status = 'retired' WHERE status = 'live'");
+        await tx.query("INSERT INTO model_registry (version, name, status, embedding_table, artifact_dir) VALUES ($1, 'broken', 'live', $2, $3)", [version, table, dir]);
+      });
+    };
+    const restore = async () => {
+      await t.db.transaction(async (tx) => {
+        await tx.query("DELETE FROM model_registry WHERE name = 'broken'");
+        await tx.query("UPDATE model_registry SET status = 'live' WHERE version = $1", [liveVersion]);
+      });
+    };
+    // A user tower whose bytes are not the ones the metadata hashed.
+    const corrupt = mkdtempSync(join(tmpdir(), 'souk-broken-'));
+    cpSync(exportDir, corrupt, { recursive: true });
+    writeFileSync(join(corrupt, 'user_tower.onnx'), 'not an onnx file');
+    // A model whose vectors are not the width the database stores.
+    const mismatched = mkdtempSync(join(tmpdir(), 'souk-mismatch-'));
+    cpSync(exportDir, mismatched, { recursive: true });
+    const meta = JSON.parse(readFileSync(join(mismatched, 'metadata.json'), 'utf8'));
+    writeFileSync(join(mismatched, 'metadata.json'), JSON.stringify({ ...meta, model_version: 91, embedding_dim: 64 }));
+    try {
+      for (const [version, dir] of [[90, corrupt], [91, mismatched]] as const) {
+        await register(version, dir);
+        await new Promise((r) => setTimeout(r, 1000)); // five registry polls
+        const list = await recommend(heavyUser);
+        expect(list.modelVersion).toBe(live);
+        expect(list.items).toHaveLength(10);
+        await restore();
+      }
+      expect(souk.subgraphsOutput()).toMatch(/model refused; the previous model keeps serving/);
+    } finally {
+      await restore().catch(() => undefined);
+      rmSync(corrupt, { recursive: true, force: true });
+      rmSync(mismatched, { recursive: true, force: true });
+    }
+  });
+
+  it('fails no request while a full publish swaps the model under concurrent load', async () => {
+    let stop = false;
+    const versions = new Set<string>();
+    const failures: string[] = [];
+    let requests = 0;
+    const client = async (i: number) => {
+      while (!stop) {
+        requests++;
+        try {
+          const list = await recommend(heavyUser, { vertical: ['SUPERMARKET', 'RESTAURANT', 'CONVENIENCE', null][i % 4] });
+          versions.add(list.modelVersion);
+          if (list.items.length === 0) failures.push('empty list');
+        } catch (err) {
+          failures.push((err as Error).message);
+        }
+      }
+    };
+    const clients = Array.from({ length: 6 }, (_, i) => client(i));
+    const before = (await recommend(heavyUser)).modelVersion;
+    const republished = await pipeline(['republish', '--dsn', t.url!, '--export', exportDir, '--snapshot', join(work, 'snapshot')]);
+    expect(republished.status).toBe('live');
+    const want = `two-tower-v${republished.version}`;
+    const t0 = Date.now();
+    while (!versions.has(want) && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 100));
+    stop = true;
+    await Promise.all(clients);
+    expect(failures).toEqual([]);
+    expect(requests).toBeGreaterThan(20);
+    expect(versions).toContain(before);
+    expect(versions).toContain(want);
+  }, 180_000);
+});
