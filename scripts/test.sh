@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
 bash scripts/ensure-services.sh
+# Before jest: the serving tests train and publish a small model with training/pipeline.py.
+bash training/setup.sh
 
 echo "== typecheck"
 npx tsc -p tsconfig.json
@@ -24,7 +26,6 @@ rm -f "$report"
 py_status=0
 if [ -d training/tests ] && [ -f training/setup.sh ] && [ "$#" -eq 0 ]; then
   echo "== pytest (training)"
-  bash training/setup.sh
   training/.venv/bin/python -m pytest training/tests -q -p no:cacheprovider || py_status=$?
 fi
 [ "$status" -eq 0 ] && [ "$py_status" -eq 0 ]

@@ -53,8 +53,10 @@ export function userProfile(options: ResolvedOptions, market: Market, index: num
   const now = options.now.getTime();
   const windowStart = now - options.days * DAY;
   const cold = rng.chance(COLD_SHARE);
-  // Cold users: half never did anything, half did a little, all signed up in the last two weeks.
-  const activity = cold ? (rng.chance(0.5) ? 0 : 0.03) : rng.logNormal(0, 0.9);
+  // Cold users signed up in the last two weeks: half never did anything; the other half are
+  // newcomers with a tenth of a regular user's activity, so that a time split leaves a few dozen
+  // users in the test period with no history before it (the cold-start case training evaluates).
+  const activity = cold ? (rng.chance(0.5) ? 0 : Math.min(0.2, 0.1 * rng.logNormal(0, 0.9))) : rng.logNormal(0, 0.9);
   const createdAt = cold ? now - Math.floor(rng.next() * 14 * DAY) : windowStart - Math.floor(rng.next() * 400 * DAY);
   const city = rng.weightedIndex(CITIES.map((c) => c.weight));
 

@@ -1,8 +1,10 @@
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from '@souk/config';
 import { createLogger } from '@souk/log';
 import { curlFor, EXAMPLE_QUERY, exampleUser } from './example';
 import { startStack, type Stack } from './stack';
+import { trainAndPublish } from './train';
 
 // `souk serve`: all subgraphs in this process (add --gateway for the gateway too).
 // `souk demo`: migrate, generate the demo marketplace once, serve everything, show a query.
@@ -47,7 +49,10 @@ program
   .option('--products <n>', 'products to generate', Number)
   .option('--events <n>', 'events to generate', Number)
   .option('--seed <n>', 'random seed', Number, 7)
-  .action(async (opts: { users?: number; products?: number; events?: number; seed: number }) => {
+  .option('--epochs <n>', 'training epochs for the demo model', Number, 3)
+  .option('--no-train', 'serve the popularity path only: do not train and publish a model')
+  .option('--retrain', 'train and publish a new model even if one is live')
+  .action(async (opts: { users?: number; products?: number; events?: number; seed: number; epochs: number; train: boolean; retrain?: boolean }) => {
     const config = loadConfig();
     const logger = createLogger('souk', config.logLevel === 'info' ? 'warn' : config.logLevel);
     const say = (s: string) => process.stdout.write(`${s}\n`);
@@ -67,13 +72,37 @@ program
     const userId = await exampleUser(stack.db);
     say(`\nGateway (GraphiQL in a browser; queries, mutations, subscriptions): ${url}`);
     if (stack.pgliteUrl) say(`Embedded database over the Postgres protocol (psql, training): ${stack.pgliteUrl}`);
-    if (userId) {
-      const variables = { userId };
-      say(`\nExample query:\n${curlFor(url, EXAMPLE_QUERY, variables)}\n`);
+    const ask = async () => {
       const t1 = performance.now();
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: EXAMPLE_QUERY, variables }) });
-      const body = await res.json();
-      say(`Answer (${(performance.now() - t1).toFixed(0)} ms):\n${JSON.stringify(body, null, 2)}`);
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: EXAMPLE_QUERY, variables: { userId } }) });
+      const body = (await res.json()) as { data?: { recommendations?: { modelVersion: string } } };
+      return { body, ms: performance.now() - t1, model: body.data?.recommendations?.modelVersion ?? 'none' };
+    };
+    if (userId) {
+      say(`\nExample query:\n${curlFor(url, EXAMPLE_QUERY, { userId })}\n`);
+      const first = await ask();
+      say(`Answer (${first.ms.toFixed(0)} ms, ${first.model}):\n${JSON.stringify(first.body, null, 2)}`);
+      const dsn = stack.pgliteUrl ?? config.databaseUrl;
+      if (opts.train && dsn) {
+        // Serving goes on meanwhile (popularity until a model is live); the publish hot-swaps it in.
+        say(`\nTraining the two-tower model on this marketplace and publishing it (${opts.epochs} epochs; a few minutes on 2 cores):`);
+        const t2 = Date.now();
+        const result = await trainAndPublish(dsn, join(config.dataDir, 'models'), { epochs: opts.epochs, skipIfLive: !opts.retrain }, say).catch((err: Error) => {
+          say(`Training failed, popularity keeps serving: ${err.message}`);
+          return null;
+        });
+        if (result?.status === 'live') {
+          say(`Model v${result.version} is live (${((Date.now() - t2) / 1000).toFixed(0)} s). Waiting for serving to pick it up...`);
+          let answer = await ask();
+          for (let i = 0; i < 60 && !answer.model.startsWith('two-tower'); i++) {
+            await new Promise((r) => setTimeout(r, 1000));
+            answer = await ask();
+          }
+          say(`Answer from the model (${answer.ms.toFixed(0)} ms, ${answer.model}):\n${JSON.stringify(answer.body, null, 2)}`);
+        } else if (result) {
+          say(`The model was not published (${result.status}: ${result.reason ?? 'see above'}); popularity keeps serving.`);
+        }
+      }
     }
     say('\nSouk is running. Ctrl-C stops it; the data stays for the next start.');
   });

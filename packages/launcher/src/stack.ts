@@ -3,11 +3,11 @@ import type { SoukConfig } from '@souk/config';
 import { migrate, openDb, PgliteDb, type Db } from '@souk/db';
 import { startGateway, type RunningGateway } from '@souk/gateway';
 import type { Logger } from '@souk/log';
-import { openAvailabilityStore, openEventBus, type AvailabilityStore, type EventBus } from '@souk/realtime';
+import { openAvailabilityStore, openEventBus, openFeatureCache, type AvailabilityStore, type EventBus } from '@souk/realtime';
 import { startSubgraph, type RunningSubgraph } from '@souk/subgraph-kit';
 import { buildCatalogSubgraph } from '@souk/subgraph-catalog';
 import { buildInteractionsSubgraph } from '@souk/subgraph-interactions';
-import { buildRecommendationsSubgraph, DEFAULT_FAIRNESS } from '@souk/subgraph-recommendations';
+import { buildRecommendationsSubgraph, DEFAULT_FAIRNESS, retrievalFromConfig } from '@souk/subgraph-recommendations';
 import { buildUsersSubgraph } from '@souk/subgraph-users';
 
 // Runs every subgraph in one process over one database handle and one event bus. This is how the
@@ -33,6 +33,8 @@ export async function startStack(config: SoukConfig, logger: Logger, options: { 
   // One store for catalog (writer) and recommendations (reader): in-process maps on the embedded
   // default, Redis keys shared with every other process otherwise. Rebuilt from the database here.
   const availability = openAvailabilityStore(config, db, 'one-process');
+  // Serving's per-user features: invalidated by interactions, read by recommendations.
+  const featureCache = openFeatureCache(config, 'one-process');
   const warmed = await availability.warm(db);
   logger.debug(warmed, 'availability store warmed');
 
@@ -49,13 +51,15 @@ export async function startStack(config: SoukConfig, logger: Logger, options: { 
     db, bus, logger: logger.child({ subgraph: 'recommendations' }), maxLimit: config.limits.recommendations, pushDebounceMs: config.pushDebounceMs, availability,
     fairness: { ...DEFAULT_FAIRNESS, ...config.fairness },
     experiment: config.experiment,
+    featureCache,
+    retrieval: retrievalFromConfig(config),
   });
   await recommendations.start();
   const defs = [
     { ...buildUsersSubgraph({ db }), port: config.ports.users },
     { ...buildCatalogSubgraph({ db, bus, availability }), port: config.ports.catalog },
     {
-      ...buildInteractionsSubgraph({ db, bus, maxBatch: config.limits.interactionBatch, popularityHalfLifeDays: config.popularityHalfLifeDays }),
+      ...buildInteractionsSubgraph({ db, bus, maxBatch: config.limits.interactionBatch, popularityHalfLifeDays: config.popularityHalfLifeDays, features: featureCache }),
       port: config.ports.interactions,
     },
     { ...recommendations, port: config.ports.recommendations },
@@ -84,6 +88,7 @@ export async function startStack(config: SoukConfig, logger: Logger, options: { 
       await socket?.stop();
       await bus.close();
       await availability.close();
+      await featureCache?.close();
       await db.close();
     },
   };

@@ -1,0 +1,100 @@
+// Per-stage latency from the recommendations subgraph's Prometheus histograms: scraped before and
+// after the load, bucket counts subtracted, and p50/p99 estimated the way PromQL's
+// histogram_quantile does (linear interpolation inside the bucket that holds the rank; a rank in
+// the +Inf bucket can only be reported as "more than the last finite bound").
+
+export type Histograms = Map<string, { buckets: Map<number, number>; count: number; sum: number }>;
+
+export interface Quantiles {
+  count: number;
+  mean_ms: number | null;
+  p50_ms: number | null;
+  p99_ms: number | null;
+  /** The bucket bounds (ms) around each estimate: how much to trust it. */
+  p50_bucket_ms: [number, number | null] | null;
+  p99_bucket_ms: [number, number | null] | null;
+}
+
+export async function scrape(url: string): Promise<string> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status}`);
+  return res.text();
+}
+
+/** Series of histogram `name`, keyed by the values of `keyLabels` joined with "/" (other labels are summed). */
+export function parseHistograms(text: string, name: string, keyLabels: string[]): Histograms {
+  const out: Histograms = new Map();
+  const entry = (key: string) => {
+    let e = out.get(key);
+    if (!e) out.set(key, (e = { buckets: new Map(), count: 0, sum: 0 }));
+    return e;
+  };
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name)) continue;
+    const m = /^(\w+)(?:\{(.*)\})?\s+(\S+)/.exec(line);
+    if (!m) continue;
+    const labels = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((x) => [x[1], x[2]]));
+    const key = keyLabels.map((l) => labels[l] ?? '').join('/');
+    const value = Number(m[3]);
+    if (m[1] === `${name}_bucket`) {
+      const le = labels.le === '+Inf' ? Infinity : Number(labels.le);
+      const e = entry(key);
+      e.buckets.set(le, (e.buckets.get(le) ?? 0) + value);
+    } else if (m[1] === `${name}_count`) entry(key).count += value;
+    else if (m[1] === `${name}_sum`) entry(key).sum += value;
+  }
+  return out;
+}
+
+export function subtract(after: Histograms, before: Histograms): Histograms {
+  const out: Histograms = new Map();
+  for (const [key, a] of after) {
+    const b = before.get(key);
+    const buckets = new Map([...a.buckets].map(([le, n]) => [le, n - (b?.buckets.get(le) ?? 0)]));
+    out.set(key, { buckets, count: a.count - (b?.count ?? 0), sum: a.sum - (b?.sum ?? 0) });
+  }
+  return out;
+}
+
+/** histogram_quantile over cumulative buckets (seconds); null without observations. */
+export function bucketQuantile(buckets: Map<number, number>, q: number): { value: number; lower: number; upper: number | null } | null {
+  const bounds = [...buckets.keys()].sort((a, b) => a - b);
+  const total = buckets.get(Infinity) ?? buckets.get(bounds[bounds.length - 1]) ?? 0;
+  if (!(total > 0)) return null;
+  const rank = q * total;
+  let prevBound = 0;
+  let prevCount = 0;
+  for (const le of bounds) {
+    const n = buckets.get(le) ?? 0;
+    if (n >= rank) {
+      if (le === Infinity) return { value: prevBound, lower: prevBound, upper: null };
+      const value = n === prevCount ? le : prevBound + ((le - prevBound) * (rank - prevCount)) / (n - prevCount);
+      return { value, lower: prevBound, upper: le };
+    }
+    prevBound = le;
+    prevCount = n;
+  }
+  return { value: prevBound, lower: prevBound, upper: null };
+}
+
+export function quantiles(h: Histograms): Record<string, Quantiles> {
+  const ms = (s: number) => Math.round(s * 1e6) / 1e3;
+  const out: Record<string, Quantiles> = {};
+  for (const [key, e] of [...h].sort(([a], [b]) => a.localeCompare(b))) {
+    if (e.count <= 0) continue;
+    const p50 = bucketQuantile(e.buckets, 0.5);
+    const p99 = bucketQuantile(e.buckets, 0.99);
+    out[key] = {
+      count: e.count,
+      mean_ms: ms(e.sum / e.count),
+      p50_ms: p50 && ms(p50.value),
+      p99_ms: p99 && ms(p99.value),
+      p50_bucket_ms: p50 && [ms(p50.lower), p50.upper === null ? null : ms(p50.upper)],
+      p99_bucket_ms: p99 && [ms(p99.lower), p99.upper === null ? null : ms(p99.upper)],
+    };
+  }
+  return out;
+}
+
+export const STAGE_HISTOGRAM = 'souk_recommendation_stage_seconds';
+export const RECOMMENDER_HISTOGRAM = 'souk_recommender_seconds';

@@ -1,0 +1,103 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BenchEnv, BenchOptions, BenchPaths } from './config';
+import { lastJson, run, runOk, type RunResult } from './proc';
+
+// The model step, through the training pipeline's CLI (training/pipeline):
+//   python -m training.pipeline --dsn <url> --work <dir> [--epochs N] --skip-if-live
+//       snapshot -> train -> export -> publish; last stdout line {"version", "status", "export_dir", ...}
+//   python -m training.pipeline republish --dsn <url> --export <export_dir> --snapshot <snapshot_dir>
+//       the same export as a new version: new embedding table + HNSW + view swap + registry.
+// The pipeline's answer is kept in .souk/bench/model.json, so that a run that finds a live model
+// (--skip-if-live) still knows which export to republish.
+
+export interface ModelState {
+  version: number | null;
+  status: string;
+  exportDir: string;
+  snapshotDir: string;
+  seconds: number;
+  raw: Record<string, unknown>;
+}
+
+export function pipelineAvailable(paths: BenchPaths): boolean {
+  return existsSync(join(paths.root, 'training', 'pipeline.py')) || existsSync(join(paths.root, 'training', 'pipeline', '__init__.py'));
+}
+
+export async function ensurePython(paths: BenchPaths, say: (s: string) => void): Promise<void> {
+  if (existsSync(paths.python)) return;
+  say('creating training/.venv (bash training/setup.sh, a few minutes the first time)');
+  await runOk(['bash', 'training/setup.sh'], { cwd: paths.root, log: join(paths.out, 'model.log') });
+}
+
+export async function trainOrReuse(o: BenchOptions, env: BenchEnv, paths: BenchPaths, say: (s: string) => void): Promise<ModelState> {
+  const args = [paths.python, '-m', 'training.pipeline', '--dsn', env.databaseUrl, '--work', paths.modelWork, '--skip-if-live'];
+  if (o.epochs !== undefined) args.push('--epochs', String(o.epochs));
+  const log = join(paths.out, 'model.log');
+  say(`model: ${args.slice(1).join(' ')} (log: ${log})`);
+  const r = await runOk(args, { cwd: paths.root, log });
+  const answer = lastJson(r);
+  const previous = readState(paths);
+  const state: ModelState = {
+    version: numberOr(answer.version, previous?.version ?? null),
+    status: String(answer.status ?? 'unknown'),
+    exportDir: stringOr(answer.export_dir, previous?.exportDir),
+    snapshotDir: stringOr(answer.snapshot_dir ?? answer.snapshot, previous?.snapshotDir ?? join(paths.modelWork, 'snapshot')),
+    seconds: r.seconds,
+    raw: answer,
+  };
+  if (!state.exportDir) throw new Error(`the pipeline did not say where its export is (no export_dir in ${JSON.stringify(answer)}) and no earlier run recorded one`);
+  if (!existsSync(state.snapshotDir)) throw new Error(`the live model's snapshot ${state.snapshotDir} is gone, so it cannot be republished: run with --fresh`);
+  writeFileSync(paths.modelState, JSON.stringify(state, null, 2));
+  return state;
+}
+
+export interface Republish {
+  startedAt: number;
+  endedAt: number;
+  seconds: number;
+  ok: boolean;
+  version: number | null;
+  status?: string;
+  error?: string;
+}
+
+/** One full swap: the same export published as a new version. Never throws. */
+export async function republish(env: BenchEnv, paths: BenchPaths, model: ModelState): Promise<Republish> {
+  const startedAt = performance.now();
+  const args = [paths.python, '-m', 'training.pipeline', 'republish', '--dsn', env.databaseUrl, '--export', model.exportDir, '--snapshot', model.snapshotDir];
+  let r: RunResult | undefined;
+  try {
+    r = await run(args, { cwd: paths.root, log: join(paths.out, 'swaps.log') });
+    const answer = lastJson(r);
+    const endedAt = performance.now();
+    const ok = r.code === 0 && answer.status === 'live';
+    return {
+      startedAt, endedAt, seconds: (endedAt - startedAt) / 1000, ok,
+      version: numberOr(answer.version, null), status: String(answer.status ?? ''),
+      error: ok ? undefined : String(answer.reason ?? r.tail.slice(-3).join(' | ')),
+    };
+  } catch (err) {
+    const endedAt = performance.now();
+    const detail = r ? `exit ${r.code}: ${r.tail.slice(-3).join(' | ')}` : (err as Error).message;
+    return { startedAt, endedAt, seconds: (endedAt - startedAt) / 1000, ok: false, version: null, error: detail };
+  }
+}
+
+function readState(paths: BenchPaths): ModelState | undefined {
+  if (!existsSync(paths.modelState)) return undefined;
+  try {
+    return JSON.parse(readFileSync(paths.modelState, 'utf8')) as ModelState;
+  } catch {
+    return undefined;
+  }
+}
+
+function numberOr(v: unknown, fallback: number | null): number | null {
+  const n = typeof v === 'string' ? Number(v) : v;
+  return typeof n === 'number' && Number.isFinite(n) ? n : fallback;
+}
+
+function stringOr(v: unknown, fallback: string | undefined): string {
+  return typeof v === 'string' && v ? v : (fallback ?? '');
+}
