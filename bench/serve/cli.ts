@@ -14,7 +14,7 @@ import { ensurePython, pipelineAvailable, trainOrReuse, type ModelState } from '
 import { killChildren } from './proc';
 import { buildResult, finalLine, printSummary, writeResult } from './report';
 import { takeLock } from './lock';
-import { logWarnings, startStack, type RunningStack } from './stack';
+import { logWarnings, startStack, TOPOLOGIES, type RunningStack, type Topology } from './stack';
 import { mentionsVersion, runSwaps, swapReport, type SwapRun } from './swaps';
 import { userVectorRecall } from './user-recall';
 
@@ -37,6 +37,11 @@ const positive = (value: string): number => {
   const n = Number(value);
   if (!(n > 0)) throw new InvalidArgumentError('expected a positive number');
   return n;
+};
+
+const topology = (value: string): Topology => {
+  if (!(TOPOLOGIES as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected ${TOPOLOGIES.join(' or ')}`);
+  return value as Topology;
 };
 
 const program = new Command('bench:serve')
@@ -62,6 +67,7 @@ const program = new Command('bench:serve')
   .option('--k <n>', 'top-k for index recall and the pgvector timing', int(1), 200)
   .option('--probes <n>', 'ivfflat.probes (publish builds IVFFlat by default), also given to the stack as IVFFLAT_PROBES', int(1), Number(process.env.IVFFLAT_PROBES ?? 40))
   .option('--ef-search <n>', 'hnsw.ef_search, also given to the stack as HNSW_EF_SEARCH (default: $HNSW_EF_SEARCH, $SOUK_EF_SEARCH, else 400)', int(1), Number(process.env.HNSW_EF_SEARCH ?? process.env.SOUK_EF_SEARCH ?? 400))
+  .option('--topology <shape>', `${TOPOLOGIES.join(' or ')}: every service in one Node process (as the demo runs), or each subgraph and the gateway in its own (as docker/compose.yaml does)`, topology, 'one-process')
   .option('--pool <n>', 'keep-alive connections to the gateway', int(1), 64)
   .option('--timeout-ms <n>', 'per-request timeout (counted as an error)', int(1), 10_000)
   .option('--abort-error-share <x>', 'stop the load when this share of the last 30 s of answers failed (a collapsed server)', positive, 0.9)
@@ -117,8 +123,8 @@ async function main() {
   process.once('SIGTERM', onSignal);
 
   const t0 = performance.now();
-  stack = await startStack(env, paths, stamp, { HNSW_EF_SEARCH: String(o.efSearch), SOUK_EF_SEARCH: String(o.efSearch), IVFFLAT_PROBES: String(o.probes) });
-  say(`stack: ready in ${((performance.now() - t0) / 1000).toFixed(1)} s (pid ${stack.pid}, log ${stack.log})`);
+  stack = await startStack(env, paths, stamp, { HNSW_EF_SEARCH: String(o.efSearch), SOUK_EF_SEARCH: String(o.efSearch), IVFFLAT_PROBES: String(o.probes) }, o.topology);
+  say(`stack (${o.topology}): ready in ${((performance.now() - t0) / 1000).toFixed(1)} s (recommendations pid ${stack.pid}, logs ${stack.logs.join(', ')})`);
 
   const pg = new Client({ connectionString: env.databaseUrl });
   await pg.connect();
@@ -209,11 +215,11 @@ async function main() {
     const userRecall = index.skipped ? null : await userVectorRecall(env, paths, { users: o.recallQueries, k: o.k, efSearch: o.efSearch, probes: o.probes });
     if (userRecall && 'error' in userRecall) notes.push(`recall with user vectors failed (${userRecall.error}); index_recall is the item-vector proxy`);
 
-    const stackLog = stack.log;
+    const stackLogs = stack.logs;
     await stack.stop();
     stack = undefined;
-    const warnings = logWarnings(stackLog);
-    if (warnings.total) notes.push(`the stack logged ${warnings.total} warnings/errors (${stackLog}); most: ${warnings.top.slice(0, 3).map((w) => `${w.count}x ${w.msg}${w.err ? ` (${w.err})` : ''}`).join('; ')}`);
+    const warnings = logWarnings(stackLogs);
+    if (warnings.total) notes.push(`the stack logged ${warnings.total} warnings/errors (${stackLogs.join(', ')}); most: ${warnings.top.slice(0, 3).map((w) => `${w.count}x ${w.msg}${w.err ? ` (${w.err})` : ''}`).join('; ')}`);
     await closePg();
     const removed = await removeProbeProducts(env.databaseUrl);
     if (removed) notes.push(`removed the ${removed} product(s) the freshness probe created`);

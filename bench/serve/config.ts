@@ -25,6 +25,7 @@ export interface BenchOptions {
   k: number;
   efSearch: number;
   probes: number;
+  topology: 'one-process' | 'per-service';
   pool: number;
   timeoutMs: number;
   abortErrorShare: number;

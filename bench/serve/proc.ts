@@ -39,7 +39,7 @@ export class OutputTail {
   lastStdout = '';
   private readonly file: WriteStream;
 
-  constructor(log: string, header: string) {
+  constructor(readonly log: string, header: string) {
     mkdirSync(dirname(log), { recursive: true });
     this.file = createWriteStream(log, { flags: 'a' });
     this.file.write(`\n$ ${header}\n`);

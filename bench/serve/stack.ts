@@ -5,53 +5,95 @@ import { join } from 'node:path';
 import { childEnv, type BenchEnv, type BenchPaths } from './config';
 import { OutputTail, TSX } from './proc';
 
-// The whole stack (every subgraph and the gateway, one process: packages/launcher) on the bench's
-// database, Redis prefix and ports, as a child process. Ready when every subgraph's /health answers
-// and the gateway answers a query.
+// The stack on the bench's database, Redis prefix and ports, as child processes, in one of two
+// shapes (--topology):
+// - one-process: every subgraph and the gateway in one Node process (packages/launcher), as
+//   `npm run demo` runs them;
+// - per-service: each subgraph and the gateway in its own process (subgraphs/*/src/index.ts,
+//   gateway/src/index.ts), as docker/compose.yaml runs them: Node is single-threaded, so this is
+//   the shape that can use more than one core.
+// Ready when every subgraph's /health answers and the gateway answers a query.
+
+export type Topology = 'one-process' | 'per-service';
+export const TOPOLOGIES: readonly Topology[] = ['one-process', 'per-service'];
 
 export interface RunningStack {
+  /** The process serving recommendations. */
   pid: number;
-  log: string;
+  /** One log per process. */
+  logs: string[];
   stop(): Promise<void>;
 }
 
 const START_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 15_000;
 
-export async function startStack(env: BenchEnv, paths: BenchPaths, stamp: string, extraEnv: Record<string, string> = {}): Promise<RunningStack> {
-  const log = join(paths.out, `stack-${stamp}.log`);
-  const busy = (await Promise.all(Object.values(env.ports).map(async (p) => ((await listening(p)) ? p : 0)))).filter(Boolean);
-  if (busy.length) throw new Error(`port(s) ${busy.join(', ')} already in use (another stack?): pick other ports with --port-base`);
-  const command = [...TSX, 'packages/launcher/src/cli.ts', 'serve', '--gateway'];
+const SUBGRAPHS = ['users', 'catalog', 'interactions', 'recommendations'] as const;
+
+interface Child {
+  name: string;
+  child: ChildProcess;
+  out: OutputTail;
+  exit: Promise<void>;
+  exited?: string;
+}
+
+function launch(name: string, script: string[], log: string, env: NodeJS.ProcessEnv, root: string): Child {
+  const command = [...TSX, ...script];
   const out = new OutputTail(log, command.join(' '));
-  const child = spawn(command[0], command.slice(1), { cwd: paths.root, env: childEnv(env, extraEnv), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command[0], command.slice(1), { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   out.attach(child);
-  let exited: string | undefined;
-  const exit = new Promise<void>((resolve) => child.once('exit', (code, signal) => {
-    exited = `exited with ${code ?? signal}`;
+  const c: Child = { name, child, out, exit: Promise.resolve() };
+  c.exit = new Promise<void>((resolve) => child.once('exit', (code, signal) => {
+    c.exited = `exited with ${code ?? signal}`;
     out.close();
     resolve();
   }));
+  return c;
+}
 
+export async function startStack(env: BenchEnv, paths: BenchPaths, stamp: string, extraEnv: Record<string, string> = {}, topology: Topology = 'one-process'): Promise<RunningStack> {
+  const busy = (await Promise.all(Object.values(env.ports).map(async (p) => ((await listening(p)) ? p : 0)))).filter(Boolean);
+  if (busy.length) throw new Error(`port(s) ${busy.join(', ')} already in use (another stack?): pick other ports with --port-base`);
+  const vars = childEnv(env, extraEnv);
+  const children: Child[] = [];
+  const stopAll = () => Promise.all(children.map(stop)).then(() => undefined);
   const deadline = Date.now() + START_TIMEOUT_MS;
-  const ports = [env.ports.users, env.ports.catalog, env.ports.interactions, env.ports.recommendations];
-  for (;;) {
-    if (exited) throw new Error(`the stack ${exited} before it was ready (log: ${log}):\n${out.lines.slice(-12).join('\n')}`);
-    if (Date.now() > deadline) {
-      await stop(child, exit);
-      throw new Error(`the stack was not ready within ${START_TIMEOUT_MS / 1000} s (log: ${log})`);
+  const waitFor = async (ready: () => Promise<boolean>) => {
+    for (;;) {
+      const dead = children.find((c) => c.exited);
+      if (dead) {
+        await stopAll();
+        throw new Error(`${dead.name} ${dead.exited} before the stack was ready (log: ${dead.out.log}):\n${dead.out.lines.slice(-12).join('\n')}`);
+      }
+      if (Date.now() > deadline) {
+        await stopAll();
+        throw new Error(`the stack was not ready within ${START_TIMEOUT_MS / 1000} s (logs: ${children.map((c) => c.out.log).join(', ')})`);
+      }
+      if (await ready()) return;
+      await new Promise((resolve) => setTimeout(resolve, 500));
     }
-    if ((await Promise.all(ports.map((p) => ok(`http://127.0.0.1:${p}/health`)))).every(Boolean) && (await gatewayAnswers(env.gatewayUrl))) break;
-    await new Promise((resolve) => setTimeout(resolve, 500));
+  };
+  const subgraphsUp = async () => (await Promise.all(SUBGRAPHS.map((n) => ok(`http://127.0.0.1:${env.ports[n]}/health`)))).every(Boolean);
+
+  if (topology === 'one-process') {
+    children.push(launch('stack', ['packages/launcher/src/cli.ts', 'serve', '--gateway'], join(paths.out, `stack-${stamp}.log`), vars, paths.root));
+  } else {
+    // The catalog first: it warms the shared availability store the recommendations process reads.
+    for (const n of SUBGRAPHS) children.push(launch(n, [`subgraphs/${n}/src/index.ts`], join(paths.out, `stack-${stamp}-${n}.log`), vars, paths.root));
+    await waitFor(subgraphsUp); // the gateway checks its subgraphs as it starts
+    children.push(launch('gateway', ['gateway/src/index.ts'], join(paths.out, `stack-${stamp}-gateway.log`), vars, paths.root));
   }
-  return { pid: child.pid ?? -1, log, stop: () => stop(child, exit) };
+  await waitFor(async () => (await subgraphsUp()) && (await gatewayAnswers(env.gatewayUrl)));
+  const serving = children.find((c) => c.name === 'recommendations') ?? children[0];
+  return { pid: serving.child.pid ?? -1, logs: children.map((c) => c.out.log), stop: stopAll };
 }
 
 /** The stack's warnings and errors (pino JSON lines, level >= 40), counted by message: what went wrong under load. */
-export function logWarnings(log: string): { total: number; top: { level: number; msg: string; err?: string; count: number }[] } {
+export function logWarnings(logs: readonly string[]): { total: number; top: { level: number; msg: string; err?: string; count: number }[] } {
   const counts = new Map<string, { level: number; msg: string; err?: string; count: number }>();
   let total = 0;
-  for (const line of readFileSync(log, 'utf8').split('\n')) {
+  for (const line of logs.flatMap((log) => readFileSync(log, 'utf8').split('\n'))) {
     if (!line.startsWith('{')) continue;
     try {
       const e = JSON.parse(line) as { level?: number; msg?: string; err?: unknown };
@@ -69,7 +111,7 @@ export function logWarnings(log: string): { total: number; top: { level: number;
   return { total, top: [...counts.values()].sort((a, b) => b.count - a.count).slice(0, 5) };
 }
 
-async function stop(child: ChildProcess, exit: Promise<void>): Promise<void> {
+async function stop({ child, exit }: Child): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);

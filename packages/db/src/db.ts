@@ -14,6 +14,12 @@ export interface Db extends Queryable {
   readonly queryCount: number;
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
+  /**
+   * Runs one parameterised statement with these run-time settings in force for it alone, as
+   * `set_config(name, value, true)` in a transaction of its own would, in one round trip where the
+   * backend allows. For per-query index settings (`hnsw.ef_search`, `ivfflat.probes`) on the hot path.
+   */
+  queryWithSettings<R extends object = Row>(settings: Readonly<Record<string, string>>, sql: string, params?: readonly unknown[]): Promise<R[]>;
   /** Runs fn inside BEGIN/COMMIT, rolling back if it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Bulk-loads rows with COPY; values are encoded as PostgreSQL CSV (arrays, vectors and JSON too). */

@@ -1,9 +1,10 @@
-import { Pool, types, type PoolClient } from 'pg';
+import { Pool, types, type PoolClient, type QueryResult } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { Db, Queryable, Row } from './db';
 import { toCsv } from './csv';
+import { inlineScript } from './settings';
 import { TYPE_PARSERS } from './types';
 
 // Rows larger than this are streamed to COPY in pieces, so a 2M-event load never builds one giant string.
@@ -32,6 +33,13 @@ export class PgDb implements Db {
     this.count++;
     const res = await this.pool.query(sql, params as unknown[]);
     return res.rows as R[];
+  }
+
+  async queryWithSettings<R extends object = Row>(settings: Readonly<Record<string, string>>, sql: string, params: readonly unknown[] = []): Promise<R[]> {
+    this.count++; // one round trip
+    // No parameters: pg sends a simple Query message, and a script yields one result per statement.
+    const res = (await this.pool.query(inlineScript(settings, sql, params))) as unknown as QueryResult | QueryResult[];
+    return (Array.isArray(res) ? res[res.length - 1] : res).rows as R[];
   }
 
   async exec(sql: string): Promise<void> {

@@ -3,6 +3,7 @@ import { vector } from '@electric-sql/pglite-pgvector';
 import { mkdirSync } from 'node:fs';
 import type { Db, Queryable, Row } from './db';
 import { toCsv } from './csv';
+import { settingsSql } from './settings';
 import { TYPE_PARSERS } from './types';
 
 // Embedded PostgreSQL (WASM) with pgvector. One connection, in-process: PGlite queues statements
@@ -36,6 +37,15 @@ export class PgliteDb implements Db {
   async exec(sql: string): Promise<void> {
     this.count++;
     await this.pglite.exec(sql);
+  }
+
+  // One in-process connection: round trips cost nothing, so a plain transaction does.
+  async queryWithSettings<R extends object = Row>(settings: Readonly<Record<string, string>>, sql: string, params: readonly unknown[] = []): Promise<R[]> {
+    return this.transaction(async (tx) => {
+      const set = settingsSql(settings);
+      if (set.values.length) await tx.query(set.text, set.values);
+      return tx.query<R>(sql, params);
+    });
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {

@@ -31,6 +31,23 @@ describe.each(BACKENDS)('Db contract on %s', (backend) => {
     expect(rows[1]).toMatchObject({ id: 'b', tags: [], meta: null, v: null, note: null });
   });
 
+  it('runs a statement with settings in force for it alone, with its parameters intact', async () => {
+    const [row] = await t.db.queryWithSettings<{ w: string; s: string; n: number; none: null }>(
+      { work_mem: '7MB', 'souk.probe': 'x' },
+      "SELECT current_setting('work_mem') AS w, $1::text AS s, $2::int AS n, $3::text AS none, current_setting('souk.probe') AS p",
+      ["it's a \\ back'slash $2", 5, null],
+    );
+    expect(row).toMatchObject({ w: '7MB', s: "it's a \\ back'slash $2", n: 5, none: null, p: 'x' });
+    // Gone after the statement: the next one on any connection sees the server's defaults.
+    const [after] = await t.db.query<{ w: string }>("SELECT current_setting('work_mem') AS w");
+    expect(after.w).not.toBe('7MB');
+  });
+
+  it('refuses a setting name that is not one', async () => {
+    await expect(t.db.queryWithSettings({ "work_mem'); DROP TABLE contract; --": '1MB' }, 'SELECT 1')).rejects.toThrow(/not a setting name/);
+    expect(await t.db.query('SELECT count(*) FROM contract')).toHaveLength(1);
+  });
+
   it('rolls a failed transaction back whole', async () => {
     await expect(
       t.db.transaction(async (tx) => {

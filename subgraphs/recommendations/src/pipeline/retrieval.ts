@@ -56,9 +56,10 @@ SELECT c.product_id, c.business_id, 1 - c.dist AS score, p.category, p.brand, p.
  * embedding table (the table, not the item_embeddings view, so a request never mixes a user tower
  * of one version with embeddings of another).
  *
- * - The search breadth is set per query, in the query's transaction: `hnsw.ef_search` (HNSW returns
+ * - The search breadth is set per query, for that statement alone: `hnsw.ef_search` (HNSW returns
  *   at most that many rows) and `ivfflat.probes`; publish builds one of the two (IVFFlat by default:
- *   see training/publish.py for the measured recall of each).
+ *   see training/publish.py for the measured recall of each). Db.queryWithSettings sends settings
+ *   and query in one round trip on PostgreSQL (it was four: BEGIN, SET, SELECT, COMMIT).
  * - A vertical filter keeps the index and lets pgvector's iterative scan go on until k rows pass.
  * - A single business holds a few hundred products at most: those are scored exactly (the
  *   `* 1` keeps the planner off the index, which would have to walk most of the graph to find them).
@@ -67,19 +68,16 @@ export async function retrieve(db: Db, table: string, user: Float32Array, o: Ret
   if (!TABLE.test(table)) throw new Error(`not an embedding table: ${table}`);
   const vec = toVector(user);
   type R = { product_id: string; business_id: string; score: number; category: string; brand: string | null; price: number; price_range: number; title: string; created_at: Date; popularity: number; vec: Uint8Array };
-  const rows = await db.transaction(async (tx) => {
-    if (o.businessId) {
-      return tx.query<R>(facts(`SELECT product_id, business_id, (embedding <=> $1::vector) * 1 AS dist, vector_send(embedding) AS vec FROM ${table} WHERE business_id = $2 ORDER BY 3 LIMIT $3`), [vec, o.businessId, o.k]);
-    }
+  let rows: R[];
+  if (o.businessId) {
+    rows = await db.query<R>(facts(`SELECT product_id, business_id, (embedding <=> $1::vector) * 1 AS dist, vector_send(embedding) AS vec FROM ${table} WHERE business_id = $2 ORDER BY 3 LIMIT $3`), [vec, o.businessId, o.k]);
+  } else {
     const iterative = o.vertical ? 'relaxed_order' : 'off';
-    await tx.query(
-      "SELECT set_config('hnsw.ef_search', $1, true), set_config('hnsw.iterative_scan', $2, true), set_config('ivfflat.probes', $3, true), set_config('ivfflat.iterative_scan', $2, true)",
-      [String(Math.max(o.efSearch, o.k)), iterative, String(o.probes ?? 40)],
-    );
+    const settings = { 'hnsw.ef_search': String(Math.max(o.efSearch, o.k)), 'hnsw.iterative_scan': iterative, 'ivfflat.probes': String(o.probes ?? 40), 'ivfflat.iterative_scan': iterative };
     const where = o.vertical ? 'WHERE vertical = $3' : '';
     const params = o.vertical ? [vec, o.k, o.vertical] : [vec, o.k];
-    return tx.query<R>(facts(`SELECT product_id, business_id, embedding <=> $1::vector AS dist, vector_send(embedding) AS vec FROM ${table} ${where} ORDER BY embedding <=> $1::vector LIMIT $2`), params);
-  });
+    rows = await db.queryWithSettings<R>(settings, facts(`SELECT product_id, business_id, embedding <=> $1::vector AS dist, vector_send(embedding) AS vec FROM ${table} ${where} ORDER BY embedding <=> $1::vector LIMIT $2`), params);
+  }
   return rows.map((r) => ({
     productId: r.product_id, businessId: r.business_id, towerScore: Number(r.score), category: r.category, brand: r.brand,
     price: Number(r.price), priceRange: Number(r.price_range), title: r.title, createdAt: new Date(r.created_at), popularity: Number(r.popularity),
