@@ -1,11 +1,12 @@
-"""Ablation: what log-Q correction, hard negatives and feature dropout each change.
+"""Ablation: what log-Q correction, hard negatives, feature dropout and the side features each change.
 
     training/.venv/bin/python -m training.ablation --snapshot training/runs/snap --run training/runs/v1 [--epochs 3]
 
-Trains the same model four times on the same prepared snapshot and seed: the full model, then with
-each of log-Q (logq=False), hard negatives (hard_negatives=0) and feature dropout (feature_dropout=0)
-switched off in turn. Every variant is evaluated on the same split (test by default) with
-evaluate.evaluate_all: overall Recall@50 / NDCG@50 and the cold-user (no training positives) stratum.
+Trains the model five times on the same prepared snapshot and seed: the full model, then with each
+of log-Q (logq=False), hard negatives (hard_negatives=0) and feature dropout (feature_dropout=0)
+switched off in turn, and the ID-only configuration (no side features: what they add). Every variant
+is evaluated on the same split (test by default) with evaluate.evaluate_all, next to most-popular as
+the reference: overall Recall@50 / NDCG@50 and the cold-user (no training positives) stratum.
 Checkpoints go to <run>/ablation/<variant>/; the results go to <run>/report/ablation.json and
 <run>/report/ablation.md, and an "Ablation" section is (re)written into <run>/report/report.md
 (evaluate.write_report also includes ablation.md when it regenerates the report).
@@ -20,16 +21,18 @@ from pathlib import Path
 import torch
 
 from training.config import ModelConfig, TrainConfig
-from training.evaluate import evaluate_all, to_csr
+from training.evaluate import baselines, evaluate_all, to_csr
 from training.train import Prepared, embed_all, load_best, model_config_for, prepare, train
 
-# variant -> the TrainConfig fields it overrides
-VARIANTS: dict[str, dict] = {
-    "full": {},
-    "no-logq": {"logq": False},
-    "no-hard-negatives": {"hard_negatives": 0},
-    "no-feature-dropout": {"feature_dropout": 0.0},
+# variant -> (the TrainConfig fields it overrides, the ModelConfig fields it overrides)
+VARIANTS: dict[str, tuple[dict, dict]] = {
+    "full": ({}, {}),
+    "no-logq": ({"logq": False}, {}),
+    "no-hard-negatives": ({"hard_negatives": 0}, {}),
+    "no-feature-dropout": ({"feature_dropout": 0.0}, {}),
+    "id-only": ({}, {"id_only": True, "hidden": ()}),
 }
+REFERENCE = "most-popular"
 SWITCHES = ("logq", "hard_negatives", "feature_dropout")
 METRICS = ("recall@50", "ndcg@50", "recall@20")
 SECTION = "## Ablation"
@@ -42,21 +45,30 @@ def run_ablation(prep: Prepared, mcfg: ModelConfig, tcfg: TrainConfig, run_dir: 
     test_m = to_csr(prep.test if split == "test" else prep.val, n_users, n_items)
     item_cat = prep.item_feats["category"].numpy()
     results: dict[str, dict] = {}
-    for name, override in VARIANTS.items():
-        t = replace(tcfg, out_dir=str(run / "ablation" / name), **override)
-        summary = train(prep, mcfg, t, progress=progress)
-        model = load_best(t.out_dir)
-        u_emb, i_emb = embed_all(model, prep, torch.device("cpu"))
-        rep = evaluate_all({name: lambda u: u_emb[torch.from_numpy(u)] @ i_emb.T}, train_m, test_m, item_cat)[name]
+
+    def record(name: str, rep: dict, extra: dict) -> None:
         cold = rep.get("activity/cold", {})
         results[name] = {
-            "switches": {k: getattr(t, k) for k in SWITCHES},
+            **extra,
             "all": {k: rep["all"].get(k) for k in METRICS},
             "cold": {k: cold.get(k) for k in METRICS},
             "cold_users": int(cold.get("users", 0)),
+        }
+
+    for name, (t_over, m_over) in VARIANTS.items():
+        t = replace(tcfg, out_dir=str(run / "ablation" / name), **t_over)
+        m = replace(mcfg, **m_over)
+        summary = train(prep, m, t, progress=progress)
+        model = load_best(t.out_dir)
+        u_emb, i_emb = embed_all(model, prep, torch.device("cpu"))
+        rep = evaluate_all({name: lambda u: u_emb[torch.from_numpy(u)] @ i_emb.T}, train_m, test_m, item_cat)[name]
+        record(name, rep, {
+            "switches": {**{k: getattr(t, k) for k in SWITCHES}, "id_only": m.id_only},
             "best_val_recall": summary["best_val_recall"],
             "epochs": summary["epochs"],
-        }
+        })
+    ref = baselines(train_m, item_cat, seed=tcfg.seed, include_peers=False)[REFERENCE]
+    record(REFERENCE, evaluate_all({REFERENCE: ref}, train_m, test_m, item_cat)[REFERENCE], {"switches": None})
     out = {"split": split, "epochs": tcfg.epochs, "seed": tcfg.seed, "variants": results}
     report = run / "report"
     report.mkdir(parents=True, exist_ok=True)
@@ -79,18 +91,20 @@ def markdown(out: dict) -> str:
     lines = [
         SECTION, "",
         f"Same split ({out['split']}), seed {out['seed']}, {out['epochs']} epochs max; one switch off per row. "
-        "Δ = variant minus full model: a negative Δ is what that part contributes.", "",
+        "Δ = variant minus full model: a negative Δ is what that part contributes. Feature dropout's share "
+        "of the cold-user result is the Δ cold of no-feature-dropout.", "",
         "| variant | logq | hard negatives | feature dropout | Recall@50 | Δ | NDCG@50 | cold Recall@50 | Δ cold | cold users |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, r in out["variants"].items():
-        s = r["switches"]
+        s = r["switches"] or {}
         a, c = r["all"]["recall@50"], r["cold"]["recall@50"]
         fa, fc = full.get("all", {}).get("recall@50"), full.get("cold", {}).get("recall@50")
         da = "-" if name == "full" or a is None or fa is None else f"{a - fa:+.4f}"
         dc = "-" if name == "full" or c is None or fc is None else f"{c - fc:+.4f}"
+        label = f"{name} (no side features)" if s.get("id_only") else name if s else f"{name} (reference, no training)"
         lines.append(
-            f"| {name} | {s['logq']} | {s['hard_negatives']} | {s['feature_dropout']} | {_fmt(a)} | {da} | "
+            f"| {label} | {s.get('logq', '-')} | {s.get('hard_negatives', '-')} | {s.get('feature_dropout', '-')} | {_fmt(a)} | {da} | "
             f"{_fmt(r['all']['ndcg@50'])} | {_fmt(c)} | {dc} | {r['cold_users']} |"
         )
     return "\n".join(lines) + "\n"

@@ -11,7 +11,7 @@ publish():
      and it is not worse than the live model by more than `max_regression` on the gate metric; a
      refusal is recorded in model_registry (status 'refused', reason) and the live model stays;
   2. embed every product with the exported item tower (ONNX Runtime: what serving runs);
-  3. CREATE TABLE item_embeddings_v<N>, COPY the rows in, build its ANN index (IVFFlat by default, HNSW on request), ANALYZE;
+  3. CREATE TABLE item_embeddings_v<N>, COPY the rows in, build its ANN indexes (IVFFlat by default, HNSW on request; whole table and one per vertical), ANALYZE;
   4. in one transaction with `SET LOCAL lock_timeout`: CREATE OR REPLACE VIEW item_embeddings onto
      the new table, mark the old live model retired and the new one live; retried on lock timeout,
      so a long reader delays the swap instead of queueing every new reader behind it;
@@ -32,6 +32,7 @@ import json
 import math
 import os
 import time
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -155,19 +156,36 @@ def _insert_script(t: sql.Identifier, rows: list[tuple[str, str, str]], emb: np.
 #   hnsw m=48, ef_construction=300, ef_search 400 recall 0.91, 13 ms, built in 112 s
 # so IVFFlat is the default; SOUK_VECTOR_INDEX=hnsw (with SOUK_HNSW_M / SOUK_HNSW_EF_CONSTRUCTION)
 # builds HNSW instead. Serving sets both methods' search parameters per query.
-def ann_index_sql(version: int, n_rows: int) -> sql.Composed:
+#
+# Beside the whole-table index, one partial index per vertical (WHERE vertical = '...'): requests
+# filtered to a vertical are a large share of traffic, and on the whole-table index the filter
+# throws most scanned rows away (iterative scan: 9,300 rows read to keep 200 restaurants, 30 ms). On
+# its partial index the same query reads only its vertical: 7.4 ms at probes 40, measured on the
+# bench table. Each partial IVFFlat index gets the whole table's number of lists, so `probes` scans
+# the same share of the lists, and so about the same recall, whichever index the planner picks.
+def ann_index_sql(version: int, n_rows: int, verticals: dict[str, int] | None = None) -> list[sql.Composed]:
     t = sql.Identifier(table_name(version))
-    name = sql.Identifier(f"{table_name(version)}_ann")
     method = os.environ.get("SOUK_VECTOR_INDEX", "ivfflat").lower()
-    if method == "hnsw":
-        m = int(os.environ.get("SOUK_HNSW_M", "16"))
-        efc = int(os.environ.get("SOUK_HNSW_EF_CONSTRUCTION", "64"))
-        return sql.SQL("CREATE INDEX {} ON {} USING hnsw (embedding vector_cosine_ops) WITH (m = {}, ef_construction = {})").format(
-            name, t, sql.Literal(m), sql.Literal(efc))
-    if method != "ivfflat":
+    if method not in ("ivfflat", "hnsw"):
         raise ValueError(f"SOUK_VECTOR_INDEX must be ivfflat or hnsw, not {method!r}")
-    lists = max(1, round(math.sqrt(max(n_rows, 1))))  # pgvector's advice for up to 1M rows
-    return sql.SQL("CREATE INDEX {} ON {} USING ivfflat (embedding vector_cosine_ops) WITH (lists = {})").format(name, t, sql.Literal(lists))
+    whole_lists = max(1, round(math.sqrt(max(n_rows, 1))))  # pgvector's advice for up to 1M rows
+
+    def one(suffix: str, n: int, where: sql.Composable) -> sql.Composed:
+        name = sql.Identifier(f"{table_name(version)}_ann{suffix}")
+        if method == "hnsw":
+            m = int(os.environ.get("SOUK_HNSW_M", "16"))
+            efc = int(os.environ.get("SOUK_HNSW_EF_CONSTRUCTION", "64"))
+            using = sql.SQL("hnsw (embedding vector_cosine_ops) WITH (m = {}, ef_construction = {})").format(sql.Literal(m), sql.Literal(efc))
+        else:
+            lists = max(1, min(whole_lists, n // 10))  # at least ~10 rows a list in a small vertical
+            using = sql.SQL("ivfflat (embedding vector_cosine_ops) WITH (lists = {})").format(sql.Literal(lists))
+        return sql.SQL("CREATE INDEX {} ON {} USING {}{}").format(name, t, using, where)
+
+    out = [one("", n_rows, sql.SQL(""))]
+    for i, (vertical, n) in enumerate(sorted((verticals or {}).items())):
+        if len(verticals or {}) > 1 and n > 0:  # with one vertical the whole-table index is that index
+            out.append(one(f"_{i}", n, sql.SQL(" WHERE vertical = {}").format(sql.Literal(vertical))))
+    return out
 
 
 def write_table(conn: psycopg.Connection, version: int, rows: list[tuple[str, str, str]], emb: np.ndarray, pglite: bool | None = None,
@@ -183,14 +201,15 @@ def write_table(conn: psycopg.Connection, version: int, rows: list[tuple[str, st
     create = sql.SQL(
         "CREATE TABLE {} (product_id text PRIMARY KEY, business_id text NOT NULL, vertical text NOT NULL, embedding vector(128) NOT NULL)"
     ).format(t)
-    index = ann_index_sql(version, len(rows))
+    indexes = ann_index_sql(version, len(rows), dict(Counter(vert for _, _, vert in rows)))
     if pglite is None:
         pglite = is_pglite(conn)
     if pglite:
         conn.execute(sql.SQL("DROP TABLE IF EXISTS {}; {}").format(t, create).as_string(conn))
         for s in range(0, len(rows), insert_batch):
             conn.execute(_insert_script(t, rows[s : s + insert_batch], emb[s : s + insert_batch]).as_string(conn))
-        conn.execute(index.as_string(conn))
+        for index in indexes:
+            conn.execute(index.as_string(conn))
     else:
         with conn.transaction():
             conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(t))
@@ -198,7 +217,8 @@ def write_table(conn: psycopg.Connection, version: int, rows: list[tuple[str, st
             with conn.cursor().copy(sql.SQL("COPY {} (product_id, business_id, vertical, embedding) FROM STDIN").format(t)) as cp:
                 for (pid, bid, vert), e in zip(rows, emb):
                     cp.write_row((pid, bid, vert, _vec(e)))
-            conn.execute(index)
+            for index in indexes:
+                conn.execute(index)
     conn.execute(sql.SQL("ANALYZE {}").format(t))
 
 

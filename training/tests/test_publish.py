@@ -75,6 +75,18 @@ def test_publish_swap_with_concurrent_readers_then_rollback(prepared, pg_dsn, tm
     assert len(seen) > 0 and versions <= {1, 2, 3}
     assert live(pg_dsn) == (3, [(3,)])
 
+    # One ANN index on the whole table and one per vertical, which a vertical-filtered query uses.
+    verticals = sorted({v for _, _, v in rows})
+    with psycopg.connect(pg_dsn) as c:
+        defs = [r[0] for r in c.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'item_embeddings_v3' AND indexname LIKE %s", ("%ann%",))]
+        assert len(defs) == 1 + (len(verticals) if len(verticals) > 1 else 0), defs
+        assert all(any(f"vertical = '{v}'" in d for d in defs) for v in verticals) or len(verticals) == 1
+        q = c.execute("SELECT embedding::text FROM item_embeddings_v3 LIMIT 1").fetchone()[0]
+        c.execute("SET enable_seqscan = off")  # a tiny test table: make the planner show its index choice
+        plan = "\n".join(r[0] for r in c.execute(
+            "EXPLAIN SELECT product_id FROM item_embeddings_v3 WHERE vertical = %s ORDER BY embedding <=> %s::vector LIMIT 5", (verticals[0], q)))
+    assert "item_embeddings_v3_ann_0" in plan if len(verticals) > 1 else "item_embeddings_v3_ann" in plan, plan
+
     # The new embeddings are the exported tower's: nearest neighbour by SQL equals numpy's.
     with psycopg.connect(pg_dsn) as c:
         c.execute("SET hnsw.ef_search = 200")
