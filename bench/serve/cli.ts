@@ -68,6 +68,7 @@ const program = new Command('bench:serve')
   .option('--probes <n>', 'ivfflat.probes (publish builds IVFFlat by default), also given to the stack as IVFFLAT_PROBES', int(1), Number(process.env.IVFFLAT_PROBES ?? 40))
   .option('--ef-search <n>', 'hnsw.ef_search, also given to the stack as HNSW_EF_SEARCH (default: $HNSW_EF_SEARCH, $SOUK_EF_SEARCH, else 400)', int(1), Number(process.env.HNSW_EF_SEARCH ?? process.env.SOUK_EF_SEARCH ?? 400))
   .option('--topology <shape>', `${TOPOLOGIES.join(' or ')}: every service in one Node process (as the demo runs), or each subgraph and the gateway in its own (as docker/compose.yaml does)`, topology, 'one-process')
+  .option('--cpu-prof <dir>', 'write a V8 CPU profile of each server process into <dir> when the stack stops (open in Chrome DevTools)')
   .option('--pool <n>', 'keep-alive connections to the gateway', int(1), 64)
   .option('--timeout-ms <n>', 'per-request timeout (counted as an error)', int(1), 10_000)
   .option('--abort-error-share <x>', 'stop the load when this share of the last 30 s of answers failed (a collapsed server)', positive, 0.9)
@@ -123,7 +124,7 @@ async function main() {
   process.once('SIGTERM', onSignal);
 
   const t0 = performance.now();
-  stack = await startStack(env, paths, stamp, { HNSW_EF_SEARCH: String(o.efSearch), SOUK_EF_SEARCH: String(o.efSearch), IVFFLAT_PROBES: String(o.probes) }, o.topology);
+  stack = await startStack(env, paths, stamp, { HNSW_EF_SEARCH: String(o.efSearch), SOUK_EF_SEARCH: String(o.efSearch), IVFFLAT_PROBES: String(o.probes) }, { topology: o.topology, cpuProfDir: o.cpuProf });
   say(`stack (${o.topology}): ready in ${((performance.now() - t0) / 1000).toFixed(1)} s (recommendations pid ${stack.pid}, logs ${stack.logs.join(', ')})`);
 
   const pg = new Client({ connectionString: env.databaseUrl });

@@ -26,6 +26,7 @@ export interface BenchOptions {
   efSearch: number;
   probes: number;
   topology: 'one-process' | 'per-service';
+  cpuProf?: string;
   pool: number;
   timeoutMs: number;
   abortErrorShare: number;

@@ -38,8 +38,8 @@ interface Child {
   exited?: string;
 }
 
-function launch(name: string, script: string[], log: string, env: NodeJS.ProcessEnv, root: string): Child {
-  const command = [...TSX, ...script];
+function launch(name: string, script: string[], log: string, env: NodeJS.ProcessEnv, root: string, nodeFlags: string[]): Child {
+  const command = [TSX[0], ...nodeFlags, ...TSX.slice(1), ...script];
   const out = new OutputTail(log, command.join(' '));
   const child = spawn(command[0], command.slice(1), { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   out.attach(child);
@@ -52,7 +52,15 @@ function launch(name: string, script: string[], log: string, env: NodeJS.Process
   return c;
 }
 
-export async function startStack(env: BenchEnv, paths: BenchPaths, stamp: string, extraEnv: Record<string, string> = {}, topology: Topology = 'one-process'): Promise<RunningStack> {
+export interface StackOptions {
+  topology: Topology;
+  /** Write a V8 CPU profile of each server process here when it exits (node --cpu-prof). */
+  cpuProfDir?: string;
+}
+
+export async function startStack(env: BenchEnv, paths: BenchPaths, stamp: string, extraEnv: Record<string, string> = {}, o: StackOptions = { topology: 'one-process' }): Promise<RunningStack> {
+  const topology = o.topology;
+  const nodeFlags = o.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] : [];
   const busy = (await Promise.all(Object.values(env.ports).map(async (p) => ((await listening(p)) ? p : 0)))).filter(Boolean);
   if (busy.length) throw new Error(`port(s) ${busy.join(', ')} already in use (another stack?): pick other ports with --port-base`);
   const vars = childEnv(env, extraEnv);
@@ -77,12 +85,12 @@ export async function startStack(env: BenchEnv, paths: BenchPaths, stamp: string
   const subgraphsUp = async () => (await Promise.all(SUBGRAPHS.map((n) => ok(`http://127.0.0.1:${env.ports[n]}/health`)))).every(Boolean);
 
   if (topology === 'one-process') {
-    children.push(launch('stack', ['packages/launcher/src/cli.ts', 'serve', '--gateway'], join(paths.out, `stack-${stamp}.log`), vars, paths.root));
+    children.push(launch('stack', ['packages/launcher/src/cli.ts', 'serve', '--gateway'], join(paths.out, `stack-${stamp}.log`), vars, paths.root, nodeFlags));
   } else {
     // The catalog first: it warms the shared availability store the recommendations process reads.
-    for (const n of SUBGRAPHS) children.push(launch(n, [`subgraphs/${n}/src/index.ts`], join(paths.out, `stack-${stamp}-${n}.log`), vars, paths.root));
+    for (const n of SUBGRAPHS) children.push(launch(n, [`subgraphs/${n}/src/index.ts`], join(paths.out, `stack-${stamp}-${n}.log`), vars, paths.root, nodeFlags));
     await waitFor(subgraphsUp); // the gateway checks its subgraphs as it starts
-    children.push(launch('gateway', ['gateway/src/index.ts'], join(paths.out, `stack-${stamp}-gateway.log`), vars, paths.root));
+    children.push(launch('gateway', ['gateway/src/index.ts'], join(paths.out, `stack-${stamp}-gateway.log`), vars, paths.root, nodeFlags));
   }
   await waitFor(async () => (await subgraphsUp()) && (await gatewayAnswers(env.gatewayUrl)));
   const serving = children.find((c) => c.name === 'recommendations') ?? children[0];
