@@ -221,8 +221,7 @@ def run(
 
 def republish(dsn: str, export: str | Path, snapshot_dir: str | Path, version: int | str = "auto", max_regression: float = 1.0, keep: int = 3) -> dict:
     """Publish a copy of an existing export as a new version (a full swap with the same model)."""
-    from training.config import TrainConfig
-    from training.train import prepare
+    from training.train import prepare_catalog
 
     timer = Timer()
     result: dict = {"version": None, "status": "failed", "reason": None, "export_dir": None, "seconds": timer.seconds}
@@ -243,7 +242,7 @@ def republish(dsn: str, export: str | Path, snapshot_dir: str | Path, version: i
             (dst / "metadata.json").write_text(json.dumps(meta, indent=2, default=str))
             result["export_dir"] = str(dst)
         with timer.step("prepare"):
-            prep = prepare(snapshot_dir, TrainConfig())
+            prep = prepare_catalog(snapshot_dir)
         with timer.step("publish"):
             status, reason = _publish(dsn, dst, Path(snapshot_dir), prep, max_regression, keep)
             result.update(status=status, reason=reason)

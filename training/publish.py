@@ -340,7 +340,8 @@ def rollback(dsn: str, lock_timeout_ms: int = 2000) -> int:
 
 
 def catalog_from(prep, snapshot_dir: str | Path) -> tuple[list[tuple[str, str, str]], dict[str, np.ndarray]]:
-    """(catalog rows, item features) for publish(), from a train.Prepared of that snapshot."""
+    """(catalog rows, item features) for publish(), from a train.Prepared (or train.CatalogFeatures)
+    of that snapshot."""
     from training.data import load_snapshot
 
     items = prep.vocabs.items.tokens  # index i+1 <-> tokens[i]
