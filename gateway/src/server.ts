@@ -96,6 +96,11 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     if (typeof id === 'string' && !isValidRequestId(id)) req.headers[REQUEST_ID_HEADER] = randomUUID();
     void runtime(req, res);
   });
+  // Idle keep-alive connections stay open longer than a client or load balancer keeps them (60 s is
+  // the usual idle timeout): with Node's 5 s default the server closes a socket just as a client
+  // reuses it, and that request fails with ECONNRESET (seen under load in bench:serve).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const wsServer = new WebSocketServer({ path: runtime.graphqlEndpoint, server });
   const ws = useServer(
     getGraphQLWSOptions(runtime, (ctx) => {

@@ -42,6 +42,10 @@ export async function startSubgraph<C extends BaseContext>(options: SubgraphOpti
   const { name, schema, logger } = options;
   const app = express();
   const httpServer = createServer(app);
+  // Longer than the gateway's idle keep-alive connections live, so a reused one is never closed
+  // under a request (Node's 5 s default races with the gateway's connection pool).
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
   const metrics = subgraphMetrics(name);
   const logged = new WeakSet<object>();
