@@ -8,8 +8,8 @@ switched off in turn, and the ID-only configuration (no side features: what they
 is evaluated on the same split (test by default) with evaluate.evaluate_all, next to most-popular as
 the reference: overall Recall@50 / NDCG@50 and the cold-user (no training positives) stratum.
 Checkpoints go to <run>/ablation/<variant>/; the results go to <run>/report/ablation.json and
-<run>/report/ablation.md, and an "Ablation" section is (re)written into <run>/report/report.md
-(evaluate.write_report also includes ablation.md when it regenerates the report).
+<run>/report/ablation.md, and an "Ablation" section is (re)written into <run>/report/report.md by
+evaluate.put_section (evaluate.write_report also includes ablation.md when it regenerates the report).
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from pathlib import Path
 import torch
 
 from training.config import ModelConfig, TrainConfig
-from training.evaluate import baselines, evaluate_all, to_csr
+from training.evaluate import baselines, evaluate_all, put_section, to_csr
 from training.train import Prepared, embed_all, load_best, model_config_for, prepare, train
 
 # variant -> (the TrainConfig fields it overrides, the ModelConfig fields it overrides)
@@ -70,15 +70,7 @@ def run_ablation(prep: Prepared, mcfg: ModelConfig, tcfg: TrainConfig, run_dir: 
     ref = baselines(train_m, item_cat, seed=tcfg.seed, include_peers=False)[REFERENCE]
     record(REFERENCE, evaluate_all({REFERENCE: ref}, train_m, test_m, item_cat)[REFERENCE], {"switches": None})
     out = {"split": split, "epochs": tcfg.epochs, "seed": tcfg.seed, "variants": results}
-    report = run / "report"
-    report.mkdir(parents=True, exist_ok=True)
-    (report / "ablation.json").write_text(json.dumps(out, indent=2))
-    md = markdown(out)
-    (report / "ablation.md").write_text(md)
-    rmd = report / "report.md"
-    if rmd.exists():  # replace any earlier ablation section
-        body = rmd.read_text().split("\n" + SECTION)[0].rstrip("\n")
-        rmd.write_text(body + "\n\n" + md)
+    put_section(run / "report", "ablation", out, markdown(out))
     return out
 
 

@@ -131,6 +131,29 @@ def evaluate_all(
     return report
 
 
+# Sections other steps add to a run's report.md: training.ranker, training.ablation.
+REPORT_SECTIONS = ("ranker", "ablation")
+
+
+def put_section(report_dir: str | Path, name: str, data: dict, section: str) -> None:
+    """A later step's part of a run's report: <name>.json and <name>.md under report_dir, and the
+    section in report.md between `<!-- name:start -->` / `<!-- name:end -->` markers, replacing the
+    one an earlier run of that step wrote and leaving the others' sections alone."""
+    rep = Path(report_dir)
+    rep.mkdir(parents=True, exist_ok=True)
+    (rep / f"{name}.json").write_text(json.dumps(data, indent=2))
+    (rep / f"{name}.md").write_text(section)
+    md = rep / "report.md"
+    if not md.exists():
+        return
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    text = md.read_text()
+    a, b = text.find(start), text.find(end)
+    if a >= 0 and b > a:
+        text = text[:a].rstrip("\n") + "\n\n" + text[b + len(end) :].lstrip("\n")
+    md.write_text(text.rstrip("\n") + f"\n\n{start}\n{section.rstrip()}\n{end}\n")
+
+
 def write_report(report: dict[str, dict], out_dir: str | Path, history: list[dict] | None = None, extra: dict | None = None) -> None:
     """report.json, report.md and PNG plots (training curves, metric bars) under out_dir."""
     import matplotlib
@@ -151,8 +174,9 @@ def write_report(report: dict[str, dict], out_dir: str | Path, history: list[dic
         lines.append("")
     if extra:
         lines += ["## Run", "", "```json", json.dumps(extra, indent=2), "```", ""]
-    if (out / "ablation.md").exists():  # written by training.ablation; kept when the report is regenerated
-        lines += [(out / "ablation.md").read_text()]
+    for name in REPORT_SECTIONS:  # written by later steps (put_section); kept when the report is regenerated
+        if (out / f"{name}.md").exists():
+            lines += [f"<!-- {name}:start -->", (out / f"{name}.md").read_text().rstrip(), f"<!-- {name}:end -->", ""]
     (out / "report.md").write_text("\n".join(lines))
     fig, ax = plt.subplots(figsize=(8, 4))
     names = list(report)

@@ -428,7 +428,7 @@ def _report_section(r: dict) -> str:
     m = r["metrics"]
     imp = ", ".join(f"{k} {v:.0f}" for k, v in sorted(r["feature_importance_gain"].items(), key=lambda kv: -kv[1]))
     return "\n".join([
-        "<!-- ranker:start -->", "## Re-ranker", "",
+        "## Re-ranker", "",
         f"LightGBM LambdaRank over logged impression lists ({m['n_lists_train']} training lists from "
         f"{r['data']['train_from']}, {m['n_lists_test']} held-out lists from {r['data']['test_from']}), "
         f"{r['lightgbm']['rounds']} trees; `{r['file']}` input `{r['input']}` {r['input_shape']}, output `{r['output']}` {r['output_shape']}.",
@@ -437,23 +437,13 @@ def _report_section(r: dict) -> str:
         f"| as logged | {m['ndcg@10_logged_order']:.4f} |",
         f"| re-ranker | {m['ndcg@10_ranker']:.4f} |", "",
         f"Gain over retrieval order: **{m['gain']:+.4f}**. Feature importance (total gain): {imp}.",
-        "<!-- ranker:end -->", "",
-    ])
+    ]) + "\n"
 
 
 def _append_report(run_dir: Path, result: dict) -> None:
-    rep = run_dir / "report"
-    rep.mkdir(parents=True, exist_ok=True)
-    (rep / "ranker.json").write_text(json.dumps(result, indent=2))
-    section = _report_section(result)
-    (rep / "ranker.md").write_text(section)
-    md = rep / "report.md"
-    if md.exists():
-        text = md.read_text()
-        a, b = text.find("<!-- ranker:start -->"), text.find("<!-- ranker:end -->")
-        if a >= 0 and b > a:  # a re-run replaces its own section
-            text = text[:a] + text[b + len("<!-- ranker:end -->") :].lstrip("\n")
-        md.write_text(text.rstrip("\n") + "\n\n" + section)
+    from training.evaluate import put_section
+
+    put_section(run_dir / "report", "ranker", result, _report_section(result))
 
 
 def train_ranker(

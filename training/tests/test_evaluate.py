@@ -5,7 +5,7 @@ import numpy as np
 import scipy.sparse as sp
 import torch
 
-from training.evaluate import baselines, evaluate_all, metrics_for, to_csr, write_report
+from training.evaluate import baselines, evaluate_all, metrics_for, put_section, to_csr, write_report
 from training.ranking import evaluate_scores
 
 
@@ -41,3 +41,15 @@ def test_report_with_baselines_and_strata(prepared, tmp_path):
     assert json.loads((tmp_path / "report.json").read_text())["models"]["random"]["all"]["users"] > 0
     assert (tmp_path / "metrics.png").stat().st_size > 0 and (tmp_path / "training_curves.png").exists()
     assert "| category-popular |" in (tmp_path / "report.md").read_text()
+
+
+def test_report_sections_replace_their_own_and_keep_the_others(tmp_path):
+    (tmp_path / "report.md").write_text("# Evaluation report\n\n## all\n")
+    put_section(tmp_path, "ranker", {"gain": 1}, "## Re-ranker\n\nfirst\n")
+    put_section(tmp_path, "ablation", {"v": 1}, "## Ablation\n\nrows\n")
+    put_section(tmp_path, "ranker", {"gain": 2}, "## Re-ranker\n\nsecond\n")  # a re-run of the ranker
+    md = (tmp_path / "report.md").read_text()
+    assert md.startswith("# Evaluation report") and "## all" in md
+    assert md.count("## Re-ranker") == 1 and "second" in md and "first" not in md
+    assert md.count("## Ablation") == 1 and "rows" in md  # untouched by the ranker's re-run
+    assert json.loads((tmp_path / "ranker.json").read_text()) == {"gain": 2}
