@@ -19,6 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 import torch
 
+from training.graph_filter import FilterConfig, GraphFilter
 from training.ranking import hits_matrix, recall_ndcg, topk_full_ranking
 
 KS = (10, 20, 50, 200)
@@ -78,6 +79,8 @@ def baselines(train: sp.csr_matrix, item_cat: np.ndarray, seed: int = 0, include
     sim.eliminate_zeros()
     fns["itemknn"] = lambda u: torch.from_numpy((train[u] @ sim).toarray().astype(np.float32))
     if include_peers and train.nnz > 0:
+        # The graph filter that re-ranks retrieval in bench_quality (graph_filter.py), here over all items.
+        fns["graph-filter"] = GraphFilter(train, FilterConfig(), seed=seed).scores
         from implicit.als import AlternatingLeastSquares
         from lightfm import LightFM
         from threadpoolctl import threadpool_limits

@@ -19,14 +19,23 @@ def topk_full_ranking(
 ) -> np.ndarray:
     """score_fn(user ids (b,)) -> (b, I) scores. Returns (len(users), k) item ids, best first,
     with each user's training items excluded; -1 pads when the catalog has fewer than k items."""
-    out = np.full((len(users), k), -1, dtype=np.int64)
+    return topk_many(lambda ub: {"_": score_fn(ub)}, train, users, k, chunk)["_"]
+
+
+def topk_many(
+    score_fn: Callable[[np.ndarray], dict[str, torch.Tensor]], train: sp.csr_matrix, users: np.ndarray, k: int, chunk: int = 2048
+) -> dict[str, np.ndarray]:
+    """topk_full_ranking for several rankings per batch: score_fn returns {name: (b, I) scores}."""
+    out: dict[str, np.ndarray] = {}
     for s in range(0, len(users), chunk):
         ub = users[s : s + chunk]
-        scores = score_fn(ub).float()  # (b, I)
         r, c = train[ub].nonzero()
-        scores[torch.from_numpy(r), torch.from_numpy(c)] = -torch.inf
-        kk = min(k, scores.shape[1])
-        out[s : s + len(ub), :kk] = torch.topk(scores, kk, dim=1).indices.numpy()
+        for name, scores in score_fn(ub).items():
+            scores = scores.float()
+            scores[torch.from_numpy(r), torch.from_numpy(c)] = -torch.inf
+            kk = min(k, scores.shape[1])
+            top = out.setdefault(name, np.full((len(users), k), -1, dtype=np.int64))
+            top[s : s + len(ub), :kk] = torch.topk(scores, kk, dim=1).indices.numpy()
     return out
 
 
@@ -57,11 +66,21 @@ def evaluate_scores(
     score_fn: Callable[[np.ndarray], torch.Tensor], train: sp.csr_matrix, test: sp.csr_matrix, ks: tuple[int, ...] = (20,)
 ) -> dict[str, float]:
     """Full ranking over all items for every user with a test item; metrics at every K in ks."""
+    return evaluate_many(lambda users: {"_": score_fn(users)}, train, test, ks)["_"]
+
+
+def evaluate_many(
+    score_fn: Callable[[np.ndarray], dict[str, torch.Tensor]], train: sp.csr_matrix, test: sp.csr_matrix, ks: tuple[int, ...] = (20,)
+) -> dict[str, dict[str, float]]:
+    """evaluate_scores for several rankings that share work: score_fn returns {name: (b, I) scores}
+    for a batch of users (e.g. a retrieval stage and the list re-ranked from it), and each name gets
+    its own metrics. One pass over the users, so a shared stage is computed once per batch."""
     users = np.flatnonzero(np.diff(test.indptr) > 0)
-    top = topk_full_ranking(score_fn, train, users, max(ks))
-    hits = hits_matrix(top, test, users)
     n_test = np.diff(test.indptr)[users]
-    out: dict[str, float] = {}
-    for k in ks:
-        out.update(recall_ndcg(hits, n_test, k))
+    out: dict[str, dict[str, float]] = {}
+    for name, top in topk_many(score_fn, train, users, max(ks)).items():
+        hits = hits_matrix(top, test, users)
+        out[name] = {}
+        for k in ks:
+            out[name].update(recall_ndcg(hits, n_test, k))
     return out

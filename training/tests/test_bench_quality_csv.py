@@ -105,10 +105,14 @@ def test_end_to_end_json(sample, capsys):
     ])
     line = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert line == json.loads(json.dumps(out))
-    assert set(line) == {"dataset", "results", "split"}
+    assert set(line) == {"dataset", "results", "split", "souk_stages"}
     assert line["dataset"] == "tinyshop"
     assert set(line["results"]) == {"souk", "implicit-als", "lightfm-warp"}
-    for r in line["results"].values():
+    # Souk is retrieval + re-rank; each stage alone is reported beside it, and the two-stage time covers both.
+    assert set(line["souk_stages"]) == {"two-tower", "graph-filter"}
+    st = line["souk_stages"]
+    assert line["results"]["souk"]["train_s"] >= st["two-tower"]["train_s"]
+    for r in [*line["results"].values(), *st.values()]:
         assert set(r) == {"recall@20", "ndcg@20", "train_s"}
         assert 0.0 <= r["recall@20"] <= 1.0 and 0.0 <= r["ndcg@20"] <= 1.0
     sp_ = line["split"]

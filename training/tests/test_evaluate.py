@@ -31,7 +31,7 @@ def test_report_with_baselines_and_strata(prepared, tmp_path):
     cat = prepared.item_feats["category"].numpy()
     fns = baselines(train, cat)
     rep = evaluate_all(fns, train, test, cat, prepared.item_feats["vertical"].numpy())
-    assert set(rep) == {"random", "most-popular", "category-popular", "itemknn", "implicit-als", "lightfm-warp"}
+    assert set(rep) == {"random", "most-popular", "category-popular", "itemknn", "graph-filter", "implicit-als", "lightfm-warp"}
     # Planted taste clusters: category-popular must beat random; metrics stay in range.
     assert rep["category-popular"]["all"]["recall@50"] > rep["random"]["all"]["recall@50"]
     for r in rep.values():
