@@ -466,10 +466,10 @@ def main(argv: list[str] | None = None) -> dict:
         return {m: {k: (round(v, 5) if isinstance(v, float) else v) for k, v in r.items() if k.split("@")[0] in ("recall", "ndcg", "train_s")} for m, r in rows.items()}
 
     results, stages = brief(results), brief(stages)
-    print(f"\n{'model':<22} {'Recall@20':>10} {'NDCG@20':>10} {'train_s':>9}")
+    print(f"\n{'model':<28} {'Recall@20':>10} {'NDCG@20':>10} {'train_s':>9}")
     rows = {**results, **{f"  souk stage: {m}": r for m, r in stages.items()}}
     for m, r in rows.items():
-        print(f"{m:<22} {r['recall@20']:>10.4f} {r['ndcg@20']:>10.4f} {r['train_s']:>9.1f}")
+        print(f"{m:<28} {r['recall@20']:>10.4f} {r['ndcg@20']:>10.4f} {r['train_s']:>9.1f}")
     peers = [r["recall@20"] for m, r in results.items() if m != "souk"]
     if "souk" in results and peers:
         print(f"souk / best peer (Recall@20): {results['souk']['recall@20'] / max(peers):.3f}x")

@@ -40,6 +40,28 @@ describe('federated query on PostgreSQL + Redis', () => {
     }
   });
 
+  it('serves title and price with the list: the gateway does not ask the catalog for them', async () => {
+    // Catalog operations so far, from the subgraph's own latency histogram (one count per operation).
+    const catalogOps = async () => {
+      const text = await (await fetch(souk.metricsUrl)).text();
+      return [...text.matchAll(/^souk_subgraph_operation_seconds_count\{[^}]*subgraph="catalog"[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+    };
+    const query = (fields: string) => gql(souk.gatewayUrl, `{ recommendations(userId: "u_1", context: { vertical: SUPERMARKET, limit: 5 }) { items { product { ${fields} } } } }`);
+    const before = await catalogOps();
+    const res = await query('id title price');
+    expect(res.errors).toBeUndefined();
+    const items = res.data!.recommendations.items;
+    expect(items).toHaveLength(5);
+    for (const { product } of items) {
+      expect(product.title).toBe(`Product ${product.id}`);
+      expect(product.price).toBe(5 + Number(product.id.split('_')[3])); // the seed's prices
+    }
+    expect(await catalogOps()).toBe(before);
+    // A field only the catalog has still goes there: the counter does see catalog operations.
+    expect((await query('id inStock')).errors).toBeUndefined();
+    expect(await catalogOps()).toBeGreaterThan(before);
+  });
+
   it('answers an unknown business in the context with NOT_FOUND', async () => {
     const res = await gql(souk.gatewayUrl, `{ recommendations(userId: "u_1", context: { businessId: "nope" }) { path } }`);
     expect(res.errors?.[0].extensions?.code).toBe('NOT_FOUND');

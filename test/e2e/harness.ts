@@ -3,6 +3,8 @@ import { freePorts, gql, startTs, testRedisUrl, waitFor, type SoukProcess } from
 
 export interface RunningSouk {
   gatewayUrl: string;
+  /** Prometheus text of the subgraphs' process (every subgraph port serves the same registry). */
+  metricsUrl: string;
   /** Everything the subgraphs' process has written to stdout and stderr so far (pino JSON lines). */
   subgraphsOutput(): string;
   stop(): Promise<void>;
@@ -38,7 +40,7 @@ export async function startSouk(env: Record<string, string>): Promise<RunningSou
     procs.push(gw);
     const gatewayUrl = `http://127.0.0.1:${gateway}/graphql`;
     await waitFor('gateway', async () => (await gql(gatewayUrl, '{ __typename }')).data?.__typename === 'Query', gw);
-    return { gatewayUrl, subgraphsOutput: () => subgraphs.output(), stop };
+    return { gatewayUrl, metricsUrl: `http://127.0.0.1:${recommendations}/metrics`, subgraphsOutput: () => subgraphs.output(), stop };
   } catch (err) {
     await stop();
     throw err;

@@ -22,7 +22,8 @@ describe('request id through the gateway on PostgreSQL + Redis', () => {
     const res = await fetch(souk.gatewayUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-request-id': 'test-123' },
-      body: JSON.stringify({ query: 'query Home { recommendations(userId: "u_1", context: { limit: 3 }) { items { product { title } } } }' }),
+      // inStock is the catalog's alone (title comes with the list): the query reaches both subgraphs.
+      body: JSON.stringify({ query: 'query Home { recommendations(userId: "u_1", context: { limit: 3 }) { items { product { title inStock } } } }' }),
     });
     expect(res.headers.get('x-request-id')).toBe('test-123');
     expect((await res.json()).data.recommendations.items).toHaveLength(3);

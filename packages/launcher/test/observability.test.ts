@@ -40,7 +40,8 @@ describe('observability of the embedded default', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify({
-        query: 'query Home { recommendations(userId: "u_1", context: { vertical: SUPERMARKET, limit: 3 }) { items { product { id title } } } }',
+        // inStock is the catalog's alone (title comes with the list): the query reaches both subgraphs.
+        query: 'query Home { recommendations(userId: "u_1", context: { vertical: SUPERMARKET, limit: 3 }) { items { product { id title inStock } } } }',
       }),
     });
 

@@ -80,8 +80,9 @@ export function buildRecommendationsSubgraph(opts: RecommendationsOptions) {
   const fallback = new PostgresAvailability(opts.db);
   const filter = new AvailabilityFilter({ store: opts.availability ?? fallback, fallback, db: opts.db, logger: opts.logger });
   const impressions = new ImpressionLog(opts.db, opts.logger);
+  const candidateFeatures = new CandidateFeatureSource(opts.db);
   const service = new RecommendationService(
-    opts.db, chain, filter, new CandidateFeatureSource(opts.db), opts.fairness ?? DEFAULT_FAIRNESS, opts.logger,
+    chain, filter, candidateFeatures, opts.fairness ?? DEFAULT_FAIRNESS, opts.logger,
     opts.experiment ?? NO_EXPERIMENT, impressions,
   );
   const hub = new LiveHub(opts.bus, opts.pushDebounceMs, opts.logger);
@@ -100,6 +101,7 @@ export function buildRecommendationsSubgraph(opts: RecommendationsOptions) {
       for (const topic of ['stock.changed', 'business.changed', 'product.created'] as const) {
         unsubscribe.push(await opts.bus.subscribe(topic, () => popular.invalidate()));
       }
+      unsubscribe.push(await opts.bus.subscribe('business.changed', (e) => candidateFeatures.forget(e.businessIds)));
       unsubscribe.push(await opts.bus.subscribe('product.created', (e) => {
         models
           .embedProducts(e.productIds)

@@ -1,4 +1,3 @@
-import type { Db } from '@souk/db';
 import { NotFoundError } from '@souk/errors';
 import type { Logger } from '@souk/log';
 import { countFallback, countServed, stageTimer } from '@souk/observability';
@@ -12,6 +11,9 @@ import type { Candidate, RecommendationRequest } from './recommenders/types';
 
 export interface RecommendationItem {
   productId: string;
+  /** Served with the list (schema: @provides), read when the list was ranked. */
+  title: string;
+  price: number;
   score: number;
   reason: string;
   rank: number;
@@ -33,7 +35,6 @@ const MAX_POOL = 200;
 
 export class RecommendationService {
   constructor(
-    private readonly db: Db,
     private readonly chain: FallbackChain,
     /** Every list, from whichever recommender, passes through it before it is served. */
     private readonly filter: AvailabilityFilter,
@@ -49,17 +50,17 @@ export class RecommendationService {
   async recommend(req: RecommendationRequest, requestId = 'internal'): Promise<RecommendationList> {
     const variant = assignVariant(this.experiment, req.userId);
     const fairness = variant.fairness ? { ...this.fairness, ...variant.fairness } : this.fairness;
-    if (req.businessId) {
-      const rows = await this.db.query('SELECT 1 FROM businesses WHERE id = $1', [req.businessId]);
-      if (rows.length === 0) throw new NotFoundError('business', req.businessId);
-    }
+    if (req.businessId && !(await this.features.hasBusiness(req.businessId))) throw new NotFoundError('business', req.businessId);
     const pool = Math.min(MAX_POOL, Math.max(overFetch(req.limit), req.limit * POOL_FACTOR));
     const { candidates: ranked, path, modelVersion } = await this.chain.recommend({ ...req, limit: pool });
     const fair = await this.fairAndDiverse(ranked, overFetch(req.limit), fairness);
-    const candidates = await this.filter.apply(fair);
+    const available = await this.filter.apply(fair);
+    // Title and price go out with the list. Stage 3 gave every candidate its facts, so this is no
+    // query unless that stage failed over to a list from a recommender that had none.
+    const candidates = await this.features.describe(available);
     countServed(path, modelVersion);
     const servedAt = new Date();
-    const items = candidates.slice(0, req.limit).map((c, i) => ({ productId: c.productId, score: c.score, reason: c.reason, rank: i + 1 }));
+    const items = candidates.slice(0, req.limit).map((c, i) => ({ productId: c.productId, title: c.title, price: c.price, score: c.score, reason: c.reason, rank: i + 1 }));
     this.impressions.record(
       items.map((item) => ({
         requestId, userId: req.userId, productId: item.productId, rank: item.rank,
@@ -74,7 +75,7 @@ export class RecommendationService {
     if (ranked.length === 0) return ranked;
     const done = stageTimer('fairness');
     try {
-      const features = await this.features.load(ranked.map((c) => c.productId));
+      const features = await this.features.load(ranked);
       const known = ranked.flatMap((c) => {
         const f = features.get(c.productId);
         return f ? [{ ...c, ...f }] : [];

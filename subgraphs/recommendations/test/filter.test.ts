@@ -77,7 +77,7 @@ describe.each(cases)('availability filter with %s', (_name, backend, make, falls
     filter = new AvailabilityFilter({ store, fallback: new PostgresAvailability(t.db), db: t.db, logger });
     recommender = new StockBlindRecommender(SUPERMARKET);
     // Relevance-only fairness: this suite is about the filter keeping the recommenders' order.
-    service = new RecommendationService(t.db as Db, new FallbackChain([recommender], logger), filter, new CandidateFeatureSource(t.db as Db), RELEVANCE_ONLY, logger, NO_EXPERIMENT, new ImpressionLog(t.db as Db, logger));
+    service = new RecommendationService(new FallbackChain([recommender], logger), filter, new CandidateFeatureSource(t.db as Db), RELEVANCE_ONLY, logger, NO_EXPERIMENT, new ImpressionLog(t.db as Db, logger));
   });
   afterAll(async () => {
     await store.close();

@@ -5,7 +5,10 @@ export interface PopularProduct {
   category: string;
   brand: string | null;
   vertical: string;
+  businessId: string;
   businessName: string;
+  title: string;
+  price: number;
   score: number;
 }
 
@@ -41,8 +44,8 @@ export class PopularPool {
   }
 
   private async load(vertical: string | null, businessId: string | null): Promise<PopularProduct[]> {
-    const rows = await this.db.query<{ id: string; category: string; brand: string | null; vertical: string; business_name: string; score: number }>(
-      `SELECT p.id, p.category, p.brand, b.vertical, b.name AS business_name, pp.score
+    const rows = await this.db.query<{ id: string; category: string; brand: string | null; vertical: string; business_id: string; business_name: string; title: string; price: number; score: number }>(
+      `SELECT p.id, p.category, p.brand, b.vertical, b.id AS business_id, b.name AS business_name, p.title, p.price, pp.score
          FROM product_popularity pp
          JOIN products p ON p.id = pp.product_id
          JOIN businesses b ON b.id = p.business_id
@@ -54,6 +57,6 @@ export class PopularPool {
         LIMIT ${SIZE}`,
       [vertical, businessId],
     );
-    return rows.map((r) => ({ id: r.id, category: r.category, brand: r.brand, vertical: r.vertical, businessName: r.business_name, score: Number(r.score) }));
+    return rows.map((r) => ({ id: r.id, category: r.category, brand: r.brand, vertical: r.vertical, businessId: r.business_id, businessName: r.business_name, title: r.title, price: Number(r.price), score: Number(r.score) }));
   }
 }

@@ -67,6 +67,10 @@ export class PopularityRecommender implements Recommender {
     const top = rows[0].s;
     return rows.map(({ p, s }) => ({
       productId: p.id,
+      businessId: p.businessId,
+      category: p.category,
+      title: p.title,
+      price: p.price,
       score: s / top,
       reason: (affinity.get(p.category) ?? 0) > 0
         ? `Popular in ${p.category}, which you often choose`

@@ -67,7 +67,10 @@ export class TwoTowerRecommender implements Recommender {
     const cart = new Set([...req.cart, ...inCart(user?.history ?? [], req.time)]);
     const fresh = candidates.filter((c) => !cart.has(c.productId));
     const ordered = await this.rerank(model, user, fresh, req);
-    return ordered.slice(0, req.limit).map((c) => ({ productId: c.productId, score: c.score, reason: reasonFor(c, user?.history ?? [], req.time), embedding: c.embedding }));
+    return ordered.slice(0, req.limit).map((c) => ({
+      productId: c.productId, score: c.score, reason: reasonFor(c, user?.history ?? [], req.time), embedding: c.embedding,
+      businessId: c.businessId, category: c.category, title: c.title, price: c.price,
+    }));
   }
 
   private async retrieve(model: LiveModel, req: RecommendationRequest): Promise<{ user: UserFeatures | null; candidates: Retrieved[] } | null> {

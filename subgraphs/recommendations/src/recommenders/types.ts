@@ -19,6 +19,15 @@ export interface Candidate {
   reason: string;
   /** The product's embedding when the recommender has one (two-tower): Stage 3's MMR uses it. */
   embedding?: Float32Array;
+  /**
+   * The product's facts when the recommender read them anyway (two-tower retrieval, the popular
+   * pool): Stage 3 then needs no query, and title and price go out with the list (the schema's
+   * @provides), so the gateway need not ask the catalog for them.
+   */
+  businessId?: string;
+  category?: string;
+  title?: string;
+  price?: number;
 }
 
 /**
