@@ -85,6 +85,10 @@ def test_publish_swap_with_concurrent_readers_then_rollback(prepared, pg_dsn, tm
         c.execute("SET enable_seqscan = off")  # a tiny test table: make the planner show its index choice
         plan = "\n".join(r[0] for r in c.execute(
             "EXPLAIN SELECT product_id FROM item_embeddings_v3 WHERE vertical = %s ORDER BY embedding <=> %s::vector LIMIT 5", (verticals[0], q)))
+        # A store page (one business, scored exactly) reads that business's rows by index.
+        store_plan = "\n".join(r[0] for r in c.execute(
+            "EXPLAIN SELECT product_id FROM item_embeddings_v3 WHERE business_id = %s ORDER BY (embedding <=> %s::vector) * 1 LIMIT 5", (rows[0][1], q)))
+    assert "item_embeddings_v3_business" in store_plan, store_plan
     assert "item_embeddings_v3_ann_0" in plan if len(verticals) > 1 else "item_embeddings_v3_ann" in plan, plan
 
     # The new embeddings are the exported tower's: nearest neighbour by SQL equals numpy's.

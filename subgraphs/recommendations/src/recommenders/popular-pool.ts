@@ -44,18 +44,23 @@ export class PopularPool {
   }
 
   private async load(vertical: string | null, businessId: string | null): Promise<PopularProduct[]> {
+    // Only the filters that apply, one statement per combination: a `($1 IS NULL OR b.id = $1)`
+    // form gives the planner one generic plan for every combination, which need not use
+    // products_business. A store page's pool measured 0.9-2.8 ms a statement in bench:serve.
+    const where: string[] = [];
+    const params: string[] = [];
+    if (vertical) where.push(`b.vertical = $${params.push(vertical)}`);
+    if (businessId) where.push(`b.id = $${params.push(businessId)}`);
     const rows = await this.db.query<{ id: string; category: string; brand: string | null; vertical: string; business_id: string; business_name: string; title: string; price: number; score: number }>(
       `SELECT p.id, p.category, p.brand, b.vertical, b.id AS business_id, b.name AS business_name, p.title, p.price, pp.score
          FROM product_popularity pp
          JOIN products p ON p.id = pp.product_id
          JOIN businesses b ON b.id = p.business_id
          JOIN stock s ON s.product_id = p.id
-        WHERE s.quantity > 0 AND b.is_open
-          AND ($1::text IS NULL OR b.vertical = $1)
-          AND ($2::text IS NULL OR b.id = $2)
+        WHERE s.quantity > 0 AND b.is_open${where.map((w) => ` AND ${w}`).join('')}
         ORDER BY pp.score DESC, p.id
         LIMIT ${SIZE}`,
-      [vertical, businessId],
+      params,
     );
     return rows.map((r) => ({ id: r.id, category: r.category, brand: r.brand, vertical: r.vertical, businessId: r.business_id, businessName: r.business_name, title: r.title, price: Number(r.price), score: Number(r.score) }));
   }
