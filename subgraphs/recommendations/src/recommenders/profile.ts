@@ -36,17 +36,16 @@ export class ProfileRecommender implements Recommender {
     const cart = new Set(req.cart);
     const ranked = (await this.pool.get(req.vertical, req.businessId))
       .filter((p) => !cart.has(p.id) && (cats.has(p.category) || (p.brand !== null && brands.has(p.brand))))
-      .slice(0, req.limit)
-      .map((p) => ({ id: p.id, businessId: p.businessId, category: p.category, title: p.title, price: p.price, brand: p.brand, by_brand: p.brand !== null && brands.has(p.brand) }));
+      .slice(0, req.limit);
     // Relative scores by rank: popularity's absolute values carry an arbitrary epoch factor.
-    return ranked.map((r, i) => ({
-      productId: r.id,
-      businessId: r.businessId,
-      category: r.category,
-      title: r.title,
-      price: r.price,
+    return ranked.map((p, i) => ({
+      productId: p.id,
+      businessId: p.businessId,
+      category: p.category,
+      title: p.title,
+      price: p.price,
       score: 1 / (1 + i * 0.05),
-      reason: r.by_brand && r.brand ? `Because you like ${r.brand}` : `Because you like ${r.category}`,
+      reason: p.brand !== null && brands.has(p.brand) ? `Because you like ${p.brand}` : `Because you like ${p.category}`,
     }));
   }
 }
