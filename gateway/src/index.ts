@@ -9,6 +9,7 @@ import { startGateway } from './server';
     host: '0.0.0.0',
     logLevel: config.logLevel,
     subgraphUrls: config.subgraphUrls,
+    queryPlanner: config.gatewayQueryPlanner,
   });
   console.log(JSON.stringify({ level: 'info', msg: 'gateway ready', url: gateway.url }));
   const shutdown = () => void gateway.stop().then(() => process.exit(0));

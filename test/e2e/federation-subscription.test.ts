@@ -5,7 +5,10 @@ import { firstSseEvent, LiveList } from './live';
 // A mobile client subscribed through the gateway gets a new list when the user adds to the cart:
 // interactions publishes on Redis, recommendations recomputes and pushes, the gateway resolves
 // product fields from the catalog subgraph for each pushed list.
-describe('federated subscription on PostgreSQL + Redis', () => {
+describe.each([
+  ['gateway in its own process', false],
+  ['gateway in the subgraphs\' process (queries in process, subscriptions over WebSocket)', true],
+])('federated subscription on PostgreSQL + Redis: %s', (_, oneProcess) => {
   let t: TestDb;
   let souk: RunningSouk;
   const SUB = `subscription { recommendationsUpdated(userId: "u_3", context: { vertical: SUPERMARKET, limit: 5 }) { items { product { id title } } } }`;
@@ -15,7 +18,7 @@ describe('federated subscription on PostgreSQL + Redis', () => {
     t = await createTestDb('postgres');
     await seedSmallMarketplace(t.db);
     await t.db.query(`INSERT INTO product_popularity (product_id, score, events) SELECT id, length(id), 1 FROM products`);
-    souk = await startSouk({ DATABASE_URL: t.url!, REDIS_URL: testRedisUrl });
+    souk = await startSouk({ DATABASE_URL: t.url!, REDIS_URL: testRedisUrl }, { oneProcess });
   }, 120_000);
   afterAll(async () => {
     await souk?.stop();

@@ -12,10 +12,11 @@ export interface RunningSouk {
 
 /**
  * Starts Souk as real processes: one serving the four subgraphs, one running the gateway, talking
- * over HTTP/WebSocket exactly as in production. `env` picks the storage (DATABASE_URL/REDIS_URL,
- * or SOUK_DATA_DIR for the embedded default).
+ * over HTTP/WebSocket exactly as in production; or, with `oneProcess`, the launcher's single process
+ * with the gateway in it (as `npm run demo` runs), where the gateway calls the subgraphs in process.
+ * `env` picks the storage (DATABASE_URL/REDIS_URL, or SOUK_DATA_DIR for the embedded default).
  */
-export async function startSouk(env: Record<string, string>): Promise<RunningSouk> {
+export async function startSouk(env: Record<string, string>, options: { oneProcess?: boolean } = {}): Promise<RunningSouk> {
   const [gateway, users, catalog, interactions, recommendations, pglite] = await freePorts(6);
   const common = {
     ...env,
@@ -33,6 +34,14 @@ export async function startSouk(env: Record<string, string>): Promise<RunningSou
     for (const p of procs.reverse()) await p.stop();
   };
   try {
+    if (options.oneProcess) {
+      // The launcher's stack with the gateway beside the subgraphs, which it calls in process.
+      const souk = startTs('packages/launcher/src/cli.ts', ['serve', '--gateway'], common);
+      procs.push(souk);
+      const gatewayUrl = `http://127.0.0.1:${gateway}/graphql`;
+      await waitFor('gateway', async () => (await gql(gatewayUrl, '{ __typename }')).data?.__typename === 'Query', souk);
+      return { gatewayUrl, metricsUrl: `http://127.0.0.1:${recommendations}/metrics`, subgraphsOutput: () => souk.output(), stop };
+    }
     const subgraphs = startTs('packages/launcher/src/cli.ts', ['serve'], common);
     procs.push(subgraphs);
     await waitFor('subgraphs', async () => (await fetch(`http://127.0.0.1:${recommendations}/health`)).ok, subgraphs);

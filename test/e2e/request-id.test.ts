@@ -3,7 +3,10 @@ import { startSouk, type RunningSouk } from './harness';
 
 // A client's x-request-id comes back from the gateway and shows up in the log lines of the
 // subgraphs' process for that request: one id to find a request across processes.
-describe('request id through the gateway on PostgreSQL + Redis', () => {
+describe.each([
+  ['gateway in its own process (HTTP to the subgraphs)', false],
+  ['gateway in the subgraphs\' process (operations handed over in process)', true],
+])('request id through the gateway on PostgreSQL + Redis: %s', (_, oneProcess) => {
   let t: TestDb;
   let souk: RunningSouk;
 
@@ -11,7 +14,7 @@ describe('request id through the gateway on PostgreSQL + Redis', () => {
     t = await createTestDb('postgres');
     await seedSmallMarketplace(t.db);
     await t.db.query(`INSERT INTO product_popularity (product_id, score, events) SELECT id, length(id), 1 FROM products`);
-    souk = await startSouk({ DATABASE_URL: t.url!, REDIS_URL: testRedisUrl, LOG_LEVEL: 'info' });
+    souk = await startSouk({ DATABASE_URL: t.url!, REDIS_URL: testRedisUrl, LOG_LEVEL: 'info' }, { oneProcess });
   }, 120_000);
   afterAll(async () => {
     await souk?.stop();

@@ -38,6 +38,12 @@ const schema = z.object({
   CATALOG_URL: url(['http', 'https']),
   INTERACTIONS_URL: url(['http', 'https']),
   RECOMMENDATIONS_URL: url(['http', 'https']),
+  // The gateway's federation planner and executor: Hive Router's (Rust planner, lean executor) or
+  // Hive Gateway's JavaScript stitching runtime. bench:serve measured both (README "Serving").
+  GATEWAY_QUERY_PLANNER: z.enum(['rust', 'js']).default('rust'),
+  // When the launcher serves the gateway beside the subgraphs (one process): hand them operations
+  // in process, or send them over HTTP to their ports as a separate gateway would.
+  GATEWAY_SUBGRAPH_TRANSPORT: z.enum(['in-process', 'http']).default('in-process'),
   MAX_INTERACTION_BATCH: z.coerce.number().int().min(1).max(10000).default(500),
   MAX_RECOMMENDATIONS: z.coerce.number().int().min(1).max(200).default(50),
   POPULARITY_HALF_LIFE_DAYS: z.coerce.number().positive().default(14),
@@ -97,6 +103,8 @@ export interface SoukConfig {
   subgraphHost: string;
   /** The gateway's address for each subgraph. */
   subgraphUrls: { users: string; catalog: string; interactions: string; recommendations: string };
+  gatewayQueryPlanner: 'rust' | 'js';
+  gatewaySubgraphTransport: 'in-process' | 'http';
   limits: { interactionBatch: number; recommendations: number };
   popularityHalfLifeDays: number;
   pushDebounceMs: number;
@@ -146,6 +154,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SoukConfig {
       interactions: e.INTERACTIONS_URL ?? `http://${e.SUBGRAPH_HOST}:${e.INTERACTIONS_PORT}/graphql`,
       recommendations: e.RECOMMENDATIONS_URL ?? `http://${e.SUBGRAPH_HOST}:${e.RECOMMENDATIONS_PORT}/graphql`,
     },
+    gatewayQueryPlanner: e.GATEWAY_QUERY_PLANNER,
+    gatewaySubgraphTransport: e.GATEWAY_SUBGRAPH_TRANSPORT,
     limits: { interactionBatch: e.MAX_INTERACTION_BATCH, recommendations: e.MAX_RECOMMENDATIONS },
     popularityHalfLifeDays: e.POPULARITY_HALF_LIFE_DAYS,
     pushDebounceMs: e.PUSH_DEBOUNCE_MS,

@@ -76,6 +76,9 @@ export async function startStack(config: SoukConfig, logger: Logger, options: { 
       host: '0.0.0.0',
       logLevel: config.logLevel,
       subgraphUrls: Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [name, s.url])),
+      queryPlanner: config.gatewayQueryPlanner,
+      // Every subgraph is in this process: the gateway hands them operations directly.
+      inProcess: config.gatewaySubgraphTransport === 'in-process' ? Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [name, s.execute])) : undefined,
     });
   }
 

@@ -1,5 +1,5 @@
 export { startSubgraph } from './server';
-export type { RunningSubgraph, SubgraphOptions } from './server';
+export type { InProcessRequest, RunningSubgraph, SubgraphOptions } from './server';
 export { loadTypeDefs } from './schema';
 export { debounceByKey } from './debounce';
 export type { RequestScope, WithRequestScope } from './request-scope';

@@ -8,7 +8,7 @@ import { formatError } from '@souk/errors';
 import type { Logger } from '@souk/log';
 import { METRICS_CONTENT_TYPE, REQUEST_ID_HEADER, renderMetrics, requestIdFrom, subgraphMetrics } from '@souk/observability';
 import express from 'express';
-import type { GraphQLSchema } from 'graphql';
+import type { ExecutionResult, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { operationPlugin } from './operation-plugin';
@@ -32,9 +32,24 @@ export interface SubgraphOptions<C extends BaseContext> {
   bodyLimit?: string;
 }
 
+/** One GraphQL operation handed to a subgraph in process, as the gateway would have sent it over HTTP. */
+export interface InProcessRequest {
+  query: string;
+  variables?: Record<string, unknown>;
+  operationName?: string;
+  /** The gateway's x-request-id for the client request (a fresh one if unusable). */
+  requestId?: string;
+}
+
 export interface RunningSubgraph {
   url: string;
   server: Server;
+  /**
+   * Runs a query or mutation through the same Apollo Server pipeline as /graphql (plugins, request
+   * scope, error formatting), minus HTTP: what a gateway in the same process calls instead of
+   * sending the operation to its own loopback port. Subscriptions stay on the WebSocket.
+   */
+  execute(request: InProcessRequest): Promise<ExecutionResult>;
   stop(): Promise<void>;
 }
 
@@ -110,6 +125,14 @@ export async function startSubgraph<C extends BaseContext>(options: SubgraphOpti
   return {
     url,
     server: httpServer,
+    execute: async ({ requestId, ...request }) => {
+      const startedAt = performance.now();
+      const contextValue = withRequestScope(await options.context(), logger, requestIdFrom(requestId), startedAt);
+      const response = await apollo.executeOperation(request, { contextValue });
+      // Apollo answers incrementally only to @defer/@stream, which the gateway does not send here.
+      if (response.body.kind !== 'single') throw new Error(`${name}: incremental delivery is not served in process`);
+      return response.body.singleResult as ExecutionResult;
+    },
     stop: async () => {
       await apollo.stop();
     },

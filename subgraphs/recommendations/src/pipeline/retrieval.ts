@@ -42,10 +42,12 @@ export function fromVectorSend(bytes: Uint8Array): Float32Array {
 }
 
 // The candidates are joined to their products in the same statement: Stage 2's features and the
-// reasons cost no second round trip.
+// reasons cost no second round trip. created_at comes as epoch milliseconds: parsing 200 timestamp
+// strings a request showed up in the profile.
 const facts = (inner: string) => `
 WITH c AS (${inner})
-SELECT c.product_id, c.business_id, 1 - c.dist AS score, p.category, p.brand, p.price, p.price_range, p.title, p.created_at,
+SELECT c.product_id, c.business_id, 1 - c.dist AS score, p.category, p.brand, p.price, p.price_range, p.title,
+       extract(epoch FROM p.created_at)::float8 * 1000 AS created_ms,
        coalesce(pp.score, 0) AS popularity, c.vec
   FROM c JOIN products p ON p.id = c.product_id
   LEFT JOIN product_popularity pp ON pp.product_id = c.product_id
@@ -67,7 +69,7 @@ SELECT c.product_id, c.business_id, 1 - c.dist AS score, p.category, p.brand, p.
 export async function retrieve(db: Db, table: string, user: Float32Array, o: RetrievalOptions): Promise<Retrieved[]> {
   if (!TABLE.test(table)) throw new Error(`not an embedding table: ${table}`);
   const vec = toVector(user);
-  type R = { product_id: string; business_id: string; score: number; category: string; brand: string | null; price: number; price_range: number; title: string; created_at: Date; popularity: number; vec: Uint8Array };
+  type R = { product_id: string; business_id: string; score: number; category: string; brand: string | null; price: number; price_range: number; title: string; created_ms: number; popularity: number; vec: Uint8Array };
   let rows: R[];
   if (o.businessId) {
     rows = await db.query<R>(facts(`SELECT product_id, business_id, (embedding <=> $1::vector) * 1 AS dist, vector_send(embedding) AS vec FROM ${table} WHERE business_id = $2 ORDER BY 3 LIMIT $3`), [vec, o.businessId, o.k]);
@@ -80,7 +82,7 @@ export async function retrieve(db: Db, table: string, user: Float32Array, o: Ret
   }
   return rows.map((r) => ({
     productId: r.product_id, businessId: r.business_id, towerScore: Number(r.score), category: r.category, brand: r.brand,
-    price: Number(r.price), priceRange: Number(r.price_range), title: r.title, createdAt: new Date(r.created_at), popularity: Number(r.popularity),
+    price: Number(r.price), priceRange: Number(r.price_range), title: r.title, createdAt: new Date(r.created_ms), popularity: Number(r.popularity),
     embedding: fromVectorSend(r.vec),
   }));
 }

@@ -66,11 +66,17 @@ export class TwoTowerRecommender implements Recommender {
     const { user, candidates } = stage1;
     const cart = new Set([...req.cart, ...inCart(user?.history ?? [], req.time)]);
     const fresh = candidates.filter((c) => !cart.has(c.productId));
-    const ordered = await this.rerank(model, user, fresh, req);
-    return ordered.slice(0, req.limit).map((c) => ({
-      productId: c.productId, score: c.score, reason: reasonFor(c, user?.history ?? [], req.time), embedding: c.embedding,
-      businessId: c.businessId, category: c.category, title: c.title, price: c.price,
-    }));
+    const scores = await this.rerank(model, user, fresh, req);
+    // Candidates are built for the served slice only: the other ~150 were ranked, not served.
+    const order = fresh.map((_, i) => i);
+    if (scores) order.sort((p, q) => scores[q] - scores[p]);
+    return order.slice(0, req.limit).map((i) => {
+      const c = fresh[i];
+      return {
+        productId: c.productId, score: scores ? scores[i] : c.towerScore, reason: reasonFor(c, user?.history ?? [], req.time), embedding: c.embedding,
+        businessId: c.businessId, category: c.category, title: c.title, price: c.price,
+      };
+    });
   }
 
   private async retrieve(model: LiveModel, req: RecommendationRequest): Promise<{ user: UserFeatures | null; candidates: Retrieved[] } | null> {
@@ -95,19 +101,18 @@ export class TwoTowerRecommender implements Recommender {
     }
   }
 
-  private async rerank(model: LiveModel, user: UserFeatures | null, candidates: Retrieved[], req: RecommendationRequest): Promise<(Retrieved & { score: number })[]> {
-    const retrievalOrder = candidates.map((c) => ({ ...c, score: c.towerScore }));
+  /** The ranker's score for each candidate, or null to keep the retrieval order (no ranker, or it failed or ran late). */
+  private async rerank(model: LiveModel, user: UserFeatures | null, candidates: Retrieved[], req: RecommendationRequest): Promise<ArrayLike<number> | null> {
     const ranker = model.artifact.ranker;
-    if (!ranker || candidates.length === 0) return retrievalOrder;
+    if (!ranker || candidates.length === 0) return null;
     const done = stageTimer('rerank');
     try {
       const x = rankFeatures({ history: user?.history ?? [], favouriteCategories: user?.favouriteCategories ?? [], favouriteBrands: user?.favouriteBrands ?? [] }, candidates, { time: req.time, device: req.device, popularityHalfLifeDays: this.opts.popularityHalfLifeDays });
-      const scores = await withBudget('rerank', this.opts.rerankBudgetMs, ranker.score(x, candidates.length));
-      return candidates.map((c, i) => ({ ...c, score: scores[i] })).sort((p, q) => q.score - p.score);
+      return await withBudget('rerank', this.opts.rerankBudgetMs, ranker.score(x, candidates.length));
     } catch (err) {
       countFallback('rerank', err instanceof Error && err.name === 'BudgetExceededError' ? 'timeout' : 'error');
       this.logger.warn({ err: (err as Error).message }, 're-ranker failed; serving retrieval order');
-      return retrievalOrder;
+      return null;
     } finally {
       done();
     }
