@@ -54,7 +54,7 @@ export interface RecommendationsOptions {
 }
 
 const DEFAULT_RETRIEVAL: TwoTowerOptions & { modelPollMs: number } = {
-  candidates: 200, efSearch: 400, probes: 40, retrievalBudgetMs: 150, rerankBudgetMs: 20, popularityHalfLifeDays: 14, modelPollMs: 2000,
+  candidates: 200, efSearch: 400, probes: 20, retrievalBudgetMs: 150, rerankBudgetMs: 20, popularityHalfLifeDays: 14, modelPollMs: 2000,
 };
 /** Stage 1/2 settings from the validated config. */
 export function retrievalFromConfig(config: SoukConfig): TwoTowerOptions & { modelPollMs: number } {

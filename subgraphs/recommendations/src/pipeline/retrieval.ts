@@ -75,7 +75,7 @@ export async function retrieve(db: Db, table: string, user: Float32Array, o: Ret
     rows = await db.query<R>(facts(`SELECT product_id, business_id, (embedding <=> $1::vector) * 1 AS dist, vector_send(embedding) AS vec FROM ${table} WHERE business_id = $2 ORDER BY 3 LIMIT $3`), [vec, o.businessId, o.k]);
   } else {
     const iterative = o.vertical ? 'relaxed_order' : 'off';
-    const settings = { 'hnsw.ef_search': String(Math.max(o.efSearch, o.k)), 'hnsw.iterative_scan': iterative, 'ivfflat.probes': String(o.probes ?? 40), 'ivfflat.iterative_scan': iterative };
+    const settings = { 'hnsw.ef_search': String(Math.max(o.efSearch, o.k)), 'hnsw.iterative_scan': iterative, 'ivfflat.probes': String(o.probes ?? 20), 'ivfflat.iterative_scan': iterative };
     const where = o.vertical ? 'WHERE vertical = $3' : '';
     const params = o.vertical ? [vec, o.k, o.vertical] : [vec, o.k];
     rows = await db.queryWithSettings<R>(settings, facts(`SELECT product_id, business_id, embedding <=> $1::vector AS dist, vector_send(embedding) AS vec FROM ${table} ${where} ORDER BY embedding <=> $1::vector LIMIT $2`), params);
