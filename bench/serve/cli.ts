@@ -211,7 +211,7 @@ async function main() {
       if (Object.keys(stages).length === 0) stageNote = `no ${STAGE_HISTOGRAM} observations during the load`;
     }
 
-    say('index: recall and bare HNSW latency on the live table (right after the load, stack idle, one connection)');
+    say('index: recall and bare ANN (IVFFlat or HNSW) latency on the live table (right after the load, stack idle, one connection)');
     const index = await measureIndex(pg, { queries: o.recallQueries, k: o.k, efSearch: o.efSearch, probes: o.probes });
     const userRecall = index.skipped ? null : await userVectorRecall(env, paths, { users: o.recallQueries, k: o.k, efSearch: o.efSearch, probes: o.probes });
     if (userRecall && 'error' in userRecall) notes.push(`recall with user vectors failed (${userRecall.error}); index_recall is the item-vector proxy`);

@@ -117,14 +117,14 @@ export function printSummary(result: Record<string, unknown>, r: ReportInput, sa
   if (r.index.skipped) row('skipped', r.index.skipped);
   else {
     row(`recall@${r.index.k} item vectors mean/min`, `${r.index.recall} / ${r.index.recall_min} (${r.index.queries} queries, ef_search ${r.index.ef_search})`);
-    row('HNSW top-k p50 / p95', `${r.index.pgvector_p50_ms} / ${r.index.pgvector_p95_ms} ms (exact: ${r.index.exact_p50_ms} ms)`);
-    row('plan uses the HNSW index', r.index.hnsw_plan_uses_index);
+    row('ANN top-k p50 / p95', `${r.index.pgvector_p50_ms} / ${r.index.pgvector_p95_ms} ms (exact: ${r.index.exact_p50_ms} ms)`);
+    row('plan uses the ANN index', r.index.hnsw_plan_uses_index);
   }
   if (r.userRecall && 'error' in r.userRecall) row('user-vector recall', `failed: ${r.userRecall.error}`);
   else if (r.userRecall) {
     const u = r.userRecall;
     row(`recall@${u.k}, user vectors`, `${round(u.recall, 4)} (${u.users} users, model v${u.model_version}, ${u.table}, ef_search ${u.efSearch})`);
-    row('  HNSW / exact p50 (in tx)', `${round(u.hnswP50Ms, 2)} / ${round(u.exactP50Ms, 2)} ms`);
+    row('  ANN / exact p50 (in tx)', `${round(u.hnswP50Ms, 2)} / ${round(u.exactP50Ms, 2)} ms`);
   }
 
   say('\nStages (souk_recommendation_stage_seconds, bucket deltas over the load)');
