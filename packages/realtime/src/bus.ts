@@ -8,6 +8,8 @@ export interface SoukEventMap {
   'stock.changed': { productIds: string[] };
   'business.changed': { businessIds: string[] };
   'product.created': { productIds: string[] };
+  /** Title, category, brand, price or other facts of existing products changed. */
+  'product.changed': { productIds: string[] };
   'model.published': { version: number };
 }
 

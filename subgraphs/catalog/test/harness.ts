@@ -22,7 +22,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-const TOPICS: Topic[] = ['stock.changed', 'business.changed', 'product.created'];
+const TOPICS: Topic[] = ['stock.changed', 'business.changed', 'product.created', 'product.changed'];
 
 export async function startHarness(backend: Backend): Promise<Harness> {
   const testDb: TestDb = await createTestDb(backend);

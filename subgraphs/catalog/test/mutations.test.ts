@@ -107,12 +107,14 @@ describe.each(BACKENDS)('catalog mutations (%s)', (backend) => {
     expect(await h.takeEvents()).toEqual([]);
   });
 
-  it('updates a product, leaving other fields alone and clearing the brand', async () => {
+  it('updates a product, leaving other fields alone and clearing the brand, and announces it', async () => {
     const res = await h.gql(`mutation { updateProduct(id: "p_milk", input: { price: 7.25, brand: null, title: "Fresh Milk 1 Litre" }) { id title price brand category stock } }`);
     expect(res.errors).toBeUndefined();
     expect(res.data!.updateProduct).toEqual({ id: 'p_milk', title: 'Fresh Milk 1 Litre', price: 7.25, brand: null, category: 'dairy', stock: 3 });
     const [row] = await h.db.query('SELECT price, brand, description, dedup_key FROM products WHERE id = $1', ['p_milk']);
     expect(row).toEqual({ price: 7.25, brand: null, description: 'حليب طازج', dedup_key: `${businessId}|fresh milk 1 litre` });
+    // Serving caches product facts (title, price) and drops them on this event.
+    expect(await h.takeEvents()).toEqual([{ topic: 'product.changed', event: { productIds: ['p_milk'] } }]);
   });
 
   it('sets one stock level and announces it', async () => {

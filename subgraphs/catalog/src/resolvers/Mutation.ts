@@ -163,6 +163,7 @@ export const Mutation = {
     if (input.imageVector !== undefined) patch.imageVector = v.imageVector(required(input.imageVector, 'imageVector') ?? []);
     const row = await ctx.store.updateProduct(id, patch);
     ctx.products.clear(id).prime(id, row);
+    await notify(ctx, 'product.changed', { productIds: [id] });
     return row;
   },
 
