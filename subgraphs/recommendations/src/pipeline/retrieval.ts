@@ -1,21 +1,11 @@
 import type { Db } from '@souk/db';
 import { toVector } from '@souk/db';
-import { CandidateCache } from './candidate-cache';
+import { CandidateCache, type CandidateFacts } from './candidate-cache';
 
-/** A retrieved candidate with the product facts Stage 2 and the reasons need. */
-export interface Retrieved {
+/** A retrieved candidate with the product facts Stage 2 and the reasons need, and its vector (MMR in Stage 3). */
+export interface Retrieved extends CandidateFacts {
   productId: string;
-  businessId: string;
   towerScore: number;
-  category: string;
-  brand: string | null;
-  price: number;
-  priceRange: number;
-  title: string;
-  createdAt: Date;
-  popularity: number;
-  /** The product tower's vector (L2-normalised): MMR in Stage 3 measures similarity with it. */
-  embedding: Float32Array;
 }
 
 export interface RetrievalOptions {
