@@ -8,7 +8,7 @@ export interface SoukEventMap {
   'stock.changed': { productIds: string[] };
   'business.changed': { businessIds: string[] };
   'product.created': { productIds: string[] };
-  /** Title, category, brand, price or other facts of existing products changed. */
+  /** Title, category, brand, price or other facts of existing products changed (the popular pool re-reads them). */
   'product.changed': { productIds: string[] };
   'model.published': { version: number };
 }

@@ -113,7 +113,7 @@ describe.each(BACKENDS)('catalog mutations (%s)', (backend) => {
     expect(res.data!.updateProduct).toEqual({ id: 'p_milk', title: 'Fresh Milk 1 Litre', price: 7.25, brand: null, category: 'dairy', stock: 3 });
     const [row] = await h.db.query('SELECT price, brand, description, dedup_key FROM products WHERE id = $1', ['p_milk']);
     expect(row).toEqual({ price: 7.25, brand: null, description: 'حليب طازج', dedup_key: `${businessId}|fresh milk 1 litre` });
-    // Serving caches product facts (title, price) and drops them on this event.
+    // Serving's shared popular pool holds titles and prices, and re-reads them on this event.
     expect(await h.takeEvents()).toEqual([{ topic: 'product.changed', event: { productIds: ['p_milk'] } }]);
   });
 

@@ -102,7 +102,6 @@ export function buildRecommendationsSubgraph(opts: RecommendationsOptions) {
         unsubscribe.push(await opts.bus.subscribe(topic, () => popular.invalidate()));
       }
       unsubscribe.push(await opts.bus.subscribe('business.changed', (e) => candidateFeatures.forget(e.businessIds)));
-      unsubscribe.push(await opts.bus.subscribe('product.changed', (e) => twoTower.forgetProducts(e.productIds)));
       unsubscribe.push(await opts.bus.subscribe('product.created', (e) => {
         models
           .embedProducts(e.productIds)

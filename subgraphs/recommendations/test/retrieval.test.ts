@@ -1,6 +1,5 @@
 import { toVector } from '@souk/db';
 import { createTestDb, seedSmallMarketplace, type Backend, type TestDb } from '@souk/testing';
-import { CandidateCache } from '../src/pipeline/candidate-cache';
 import { retrieve } from '../src/pipeline/retrieval';
 import { withBudget, BudgetExceededError } from '../src/pipeline/budget';
 
@@ -54,29 +53,6 @@ describe.each<Backend>(['postgres', 'pglite'])('retrieve on %s', (backend) => {
     const got = await retrieve(t.db, 'item_embeddings_v7', Float32Array.from(unit(12)), { k: 50, efSearch: 40, vertical: null, businessId: 'b_1_0' });
     expect(got.map((c) => c.productId).sort()).toEqual(['p_1_0_0', 'p_1_0_1', 'p_1_0_2', 'p_1_0_3', 'p_1_0_4']);
     expect(got[0].productId).toBe(products[12]); // p_1_0_2: its own vector
-  });
-
-  it('reads facts and vectors once per product, and again once the product is forgotten', async () => {
-    const cache = new CandidateCache();
-    const opts = { k: 5, efSearch: 100, vertical: null, businessId: null };
-    // Statements per call (PGlite's settings take more than PostgreSQL's one script, so relative).
-    const cost = async () => {
-      const before = t.db.queryCount;
-      const got = await retrieve(t.db, 'item_embeddings_v7', Float32Array.from(unit(3)), opts, cache);
-      return { got, statements: t.db.queryCount - before };
-    };
-    const first = await cost();
-    const again = await cost();
-    expect(again.statements).toBe(first.statements - 1); // no facts statement: all five cached
-    expect(again.got).toEqual(first.got);
-
-    // The catalog changed a price (product.changed): the next retrieval reads that product again.
-    await t.db.query('UPDATE products SET price = price + 100 WHERE id = $1', [products[3]]);
-    cache.forget([products[3]]);
-    const changed = await cost();
-    expect(changed.statements).toBe(first.statements);
-    expect(changed.got[0]).toMatchObject({ productId: products[3], price: first.got[0].price + 100 });
-    await t.db.query('UPDATE products SET price = price - 100 WHERE id = $1', [products[3]]);
   });
 
   it('refuses a table name that is not an embedding table', async () => {

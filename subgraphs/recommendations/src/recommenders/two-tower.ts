@@ -6,7 +6,6 @@ import { UserFeatureSource, type UserFeatures } from '../features/user-features'
 import { userFeeds } from '../features/user-inputs';
 import type { LiveModel, ModelHolder } from '../model/live-model';
 import { withBudget } from '../pipeline/budget';
-import { CandidateCache } from '../pipeline/candidate-cache';
 import { rankFeatures } from '../pipeline/rank-features';
 import { reasonFor } from '../pipeline/reasons';
 import { retrieve, type Retrieved } from '../pipeline/retrieval';
@@ -43,8 +42,6 @@ export interface TwoTowerOptions {
 export class TwoTowerRecommender implements Recommender {
   readonly name = 'two-tower';
   private readonly features: UserFeatureSource;
-  /** Facts and vectors of retrieved products, per embedding table. */
-  private readonly candidateCache = new CandidateCache();
 
   constructor(
     private readonly db: Db,
@@ -54,11 +51,6 @@ export class TwoTowerRecommender implements Recommender {
     private readonly opts: TwoTowerOptions,
   ) {
     this.features = new UserFeatureSource(db, cache);
-  }
-
-  /** The catalog changed these products (product.changed): their cached facts are read again. */
-  forgetProducts(productIds: readonly string[]): void {
-    this.candidateCache.forget(productIds);
   }
 
   get modelVersion(): string {
@@ -101,7 +93,7 @@ export class TwoTowerRecommender implements Recommender {
       const [vec] = await a.user.embed(userFeeds(a, user, req.userId, req.cart), 1);
       timeTower();
       const timeIndex = stageTimer('pgvector');
-      const candidates = await retrieve(this.db, model.table, vec, { k: this.opts.candidates, efSearch: this.opts.efSearch, probes: this.opts.probes, vertical: req.vertical, businessId: req.businessId }, this.candidateCache);
+      const candidates = await retrieve(this.db, model.table, vec, { k: this.opts.candidates, efSearch: this.opts.efSearch, probes: this.opts.probes, vertical: req.vertical, businessId: req.businessId });
       timeIndex();
       return { user, candidates };
     } finally {
