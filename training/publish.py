@@ -216,6 +216,9 @@ def write_table(conn: psycopg.Connection, version: int, rows: list[tuple[str, st
             conn.execute(index.as_string(conn))
     else:
         with conn.transaction():
+            # One core for the index builds: they run on the database that serves live traffic, and
+            # pgvector's parallel workers would take every core it has (the swaps in bench:serve).
+            conn.execute("SET LOCAL max_parallel_maintenance_workers = 0")
             conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(t))
             conn.execute(create)
             with conn.cursor().copy(sql.SQL("COPY {} (product_id, business_id, vertical, embedding) FROM STDIN").format(t)) as cp:

@@ -9,7 +9,7 @@ import { runFreshness, type FreshnessTrial } from './freshness';
 import { GraphqlClient } from './gql';
 import { measureIndex } from './index-recall';
 import { runLoad, type LoadResult } from './load';
-import { parseHistograms, quantiles, RECOMMENDER_HISTOGRAM, scrape, STAGE_HISTOGRAM, subtract } from './metrics';
+import { loopReport, parseHistograms, quantiles, RECOMMENDER_HISTOGRAM, scrape, STAGE_HISTOGRAM, subtract, type LoopReport } from './metrics';
 import { ensurePython, pipelineAvailable, trainOrReuse, type ModelState } from './model';
 import { killChildren } from './proc';
 import { buildResult, finalLine, printSummary, writeResult } from './report';
@@ -69,6 +69,7 @@ const program = new Command('bench:serve')
   .option('--ef-search <n>', 'hnsw.ef_search, also given to the stack as HNSW_EF_SEARCH (default: $HNSW_EF_SEARCH, $SOUK_EF_SEARCH, else 400)', int(1), Number(process.env.HNSW_EF_SEARCH ?? process.env.SOUK_EF_SEARCH ?? 400))
   .option('--topology <shape>', `${TOPOLOGIES.join(' or ')}: every service in one Node process (as the demo runs), or each subgraph and the gateway in its own (as docker/compose.yaml does)`, topology, 'one-process')
   .option('--cpu-prof <dir>', 'write a V8 CPU profile of each server process into <dir> when the stack stops (open in Chrome DevTools)')
+  .option('--node-flags <flags>', 'extra node/V8 flags for each server process, space-separated (e.g. "--trace-gc", which NODE_OPTIONS does not take)', '')
   .option('--pool <n>', 'keep-alive connections to the gateway', int(1), 64)
   .option('--timeout-ms <n>', 'per-request timeout (counted as an error)', int(1), 10_000)
   .option('--abort-error-share <x>', 'stop the load when this share of the last 30 s of answers failed (a collapsed server)', positive, 0.9)
@@ -124,7 +125,7 @@ async function main() {
   process.once('SIGTERM', onSignal);
 
   const t0 = performance.now();
-  stack = await startStack(env, paths, stamp, { HNSW_EF_SEARCH: String(o.efSearch), SOUK_EF_SEARCH: String(o.efSearch), IVFFLAT_PROBES: String(o.probes) }, { topology: o.topology, cpuProfDir: o.cpuProf });
+  stack = await startStack(env, paths, stamp, { HNSW_EF_SEARCH: String(o.efSearch), SOUK_EF_SEARCH: String(o.efSearch), IVFFLAT_PROBES: String(o.probes) }, { topology: o.topology, cpuProfDir: o.cpuProf, nodeFlags: o.nodeFlags.split(/\s+/).filter(Boolean) });
   say(`stack (${o.topology}): ready in ${((performance.now() - t0) / 1000).toFixed(1)} s (recommendations pid ${stack.pid}, logs ${stack.logs.join(', ')})`);
 
   const pg = new Client({ connectionString: env.databaseUrl });
@@ -197,6 +198,7 @@ async function main() {
 
     let stages = null;
     let recommenders = null;
+    let loop: LoopReport | null = null;
     let stageNote: string | undefined;
     const metricsAfter = await scrape(env.metricsUrl).catch((err: Error) => {
       stageNote = `metrics scrape after the load failed: ${err.message}`;
@@ -208,6 +210,7 @@ async function main() {
         parseHistograms(metricsAfter, RECOMMENDER_HISTOGRAM, ['recommender', 'outcome']),
         parseHistograms(metricsBefore, RECOMMENDER_HISTOGRAM, ['recommender', 'outcome']),
       ));
+      loop = loopReport(metricsBefore, metricsAfter);
       if (Object.keys(stages).length === 0) stageNote = `no ${STAGE_HISTOGRAM} observations during the load`;
     }
 
@@ -231,7 +234,7 @@ async function main() {
       machine: { cpus: cpus().length, loadavg_before: loadBefore, loadavg_after: loadavg().map((x) => Math.round(x * 100) / 100) },
       stack_warnings: warnings,
       model: model && { version: model.version, status: model.status, export_dir: model.exportDir, snapshot_dir: model.snapshotDir, seconds: model.seconds },
-      load, swaps: swaps && swapReport(swaps, load), freshness, index, userRecall, stages, recommenders, stageNote, notes,
+      load, swaps: swaps && swapReport(swaps, load), freshness, index, userRecall, stages, recommenders, loop, stageNote, notes,
     };
     if (freshness.some((t) => t.seconds === null)) notes.push(`freshness_s is null: ${freshness.filter((t) => t.seconds === null).length} of ${freshness.length} new products never appeared within ${o.freshnessTimeout} s`);
     const result = buildResult(input);

@@ -27,6 +27,7 @@ export interface BenchOptions {
   probes: number;
   topology: 'one-process' | 'per-service';
   cpuProf?: string;
+  nodeFlags: string;
   pool: number;
   timeoutMs: number;
   abortErrorShare: number;

@@ -98,3 +98,38 @@ export function quantiles(h: Histograms): Record<string, Quantiles> {
 
 export const STAGE_HISTOGRAM = 'souk_recommendation_stage_seconds';
 export const RECOMMENDER_HISTOGRAM = 'souk_recommender_seconds';
+
+/**
+ * How the serving process's event loop fared over the load: prom-client's default metrics. The
+ * loop-delay gauges cover the time since the previous scrape (prom-client resets them on each
+ * collect), so the scrape after the load reads the load alone. Node runs JavaScript on one thread,
+ * so a loop delay is time every queued request waited; GC pauses are part of it.
+ */
+// prom-client samples the loop every 10 ms (eventLoopMonitoringPrecision) and records the whole
+// interval between samples, so an idle loop reads 10 ms: the report gives what is beyond it.
+const LOOP_SAMPLE_MS = 10;
+
+export interface LoopReport {
+  /** How late the 10 ms sampling timer fired (the interval less 10 ms): p50, p99 and the worst, in ms. */
+  lag_p50_ms: number | null;
+  lag_p99_ms: number | null;
+  lag_max_ms: number | null;
+  /** GC pauses during the load by kind (minor, major, incremental, weakcb): how many, and their sum. */
+  gc: Record<string, { count: number; total_ms: number }>;
+}
+
+function lateMs(text: string, name: string): number | null {
+  const m = new RegExp(`^${name}(?:\\{[^}]*\\})?\\s+(\\S+)`, 'm').exec(text);
+  return m ? Math.max(0, Math.round(Number(m[1]) * 1e6) / 1e3 - LOOP_SAMPLE_MS) : null;
+}
+
+export function loopReport(before: string, after: string): LoopReport {
+  const gcName = 'nodejs_gc_duration_seconds';
+  const gc = subtract(parseHistograms(after, gcName, ['kind']), parseHistograms(before, gcName, ['kind']));
+  return {
+    lag_p50_ms: lateMs(after, 'nodejs_eventloop_lag_p50_seconds'),
+    lag_p99_ms: lateMs(after, 'nodejs_eventloop_lag_p99_seconds'),
+    lag_max_ms: lateMs(after, 'nodejs_eventloop_lag_max_seconds'),
+    gc: Object.fromEntries([...gc].filter(([, e]) => e.count > 0).map(([kind, e]) => [kind, { count: e.count, total_ms: Math.round(e.sum * 1e4) / 10 }])),
+  };
+}

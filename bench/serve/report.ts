@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { FreshnessTrial } from './freshness';
 import type { IndexReport } from './index-recall';
 import type { LoadResult } from './load';
-import type { Quantiles } from './metrics';
+import type { LoopReport, Quantiles } from './metrics';
 import type { SwapReport } from './swaps';
 import type { UserRecall } from './user-recall';
 
@@ -23,6 +23,8 @@ export interface ReportInput {
   userRecall: UserRecall | { error: string } | null;
   stages: Record<string, Quantiles> | null;
   recommenders: Record<string, Quantiles> | null;
+  /** The serving process's event loop and GC over the load (one-process: the whole stack). */
+  loop: LoopReport | null;
   stageNote?: string;
   notes: string[];
 }
@@ -74,6 +76,7 @@ export function buildResult(r: ReportInput): Record<string, unknown> {
     user_recall: r.userRecall,
     stages: r.stages,
     recommenders: r.recommenders,
+    event_loop: r.loop,
     dataset: r.dataset,
     machine: r.machine,
     stack_warnings: r.stack_warnings,
@@ -140,6 +143,11 @@ export function printSummary(result: Record<string, unknown>, r: ReportInput, sa
     for (const [name, q] of Object.entries(r.recommenders)) {
       say(`  ${name.padEnd(20)} ${String(q.count).padStart(8)} ${fmt(q.mean_ms)} ${fmt(q.p50_ms)} ${fmt(q.p99_ms)}   ${bucket(q.p50_bucket_ms)} / ${bucket(q.p99_bucket_ms)}`);
     }
+  }
+  if (r.loop) {
+    say('\nEvent loop of the process behind /metrics (prom-client defaults, over the load)');
+    row('loop late p50 / p99 / max', `${r.loop.lag_p50_ms ?? '-'} / ${r.loop.lag_p99_ms ?? '-'} / ${r.loop.lag_max_ms ?? '-'} ms`);
+    row('GC pauses', Object.entries(r.loop.gc).map(([kind, g]) => `${kind} ${g.count}x ${g.total_ms} ms`).join(', ') || 'none');
   }
   for (const n of r.notes) say(`note: ${n}`);
 }

@@ -56,11 +56,13 @@ export interface StackOptions {
   topology: Topology;
   /** Write a V8 CPU profile of each server process here when it exits (node --cpu-prof). */
   cpuProfDir?: string;
+  /** More node/V8 flags for each server process (--node-flags). */
+  nodeFlags?: string[];
 }
 
 export async function startStack(env: BenchEnv, paths: BenchPaths, stamp: string, extraEnv: Record<string, string> = {}, o: StackOptions = { topology: 'one-process' }): Promise<RunningStack> {
   const topology = o.topology;
-  const nodeFlags = o.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] : [];
+  const nodeFlags = [...(o.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] : []), ...(o.nodeFlags ?? [])];
   const busy = (await Promise.all(Object.values(env.ports).map(async (p) => ((await listening(p)) ? p : 0)))).filter(Boolean);
   if (busy.length) throw new Error(`port(s) ${busy.join(', ')} already in use (another stack?): pick other ports with --port-base`);
   const vars = childEnv(env, extraEnv);

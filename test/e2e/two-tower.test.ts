@@ -74,6 +74,21 @@ describe('two-tower serving through the gateway', () => {
     expect(unknown.items.length).toBeGreaterThan(0);
   });
 
+  it('serves a cold user with stated preferences the profile path while a model is live, until they interact', async () => {
+    // With a model live the profile path reads the user's cached features (the two-tower path's),
+    // not a query of its own: the recorded interaction must invalidate them for the path to change.
+    const [p] = await t.db.query<{ id: string; category: string }>(
+      'SELECT p.id, p.category FROM product_popularity pp JOIN products p ON p.id = pp.product_id ORDER BY pp.score DESC, p.id LIMIT 1',
+    );
+    await t.db.query('INSERT INTO users (id, favourite_categories) VALUES ($1, $2)', ['u_cold_prefs', [p.category]]);
+    const cold = await recommend('u_cold_prefs');
+    expect(cold.path).toBe('profile');
+    expect(cold.items[0].reason).toBe(`Because you like ${p.category}`);
+    const rec = await gql(souk.gatewayUrl, `mutation($p: ID!) { recordInteractions(events: [{ eventId: "cold-prefs-view", userId: "u_cold_prefs", productId: $p, type: VIEW }]) { stored } }`, { p: p.id });
+    expect(rec.errors).toBeUndefined();
+    expect((await recommend('u_cold_prefs')).path).toBe('two-tower');
+  });
+
   it('builds the user tower inputs exactly as training does (no train/serve skew)', async () => {
     // Before anything below writes interactions: the snapshot the model was trained on is the database.
     const users = (await t.db.query<{ user_id: string }>(`SELECT user_id FROM interactions WHERE product_id IS NOT NULL GROUP BY user_id ORDER BY count(*) DESC LIMIT 4`)).map((r) => r.user_id);

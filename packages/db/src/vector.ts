@@ -4,7 +4,11 @@ export function toVector(values: ArrayLike<number>): string {
   return `[${Array.from(values).join(',')}]`;
 }
 
+/**
+ * pgvector's text form is a JSON array of numbers (it stores no NaN or infinity), and JSON.parse
+ * reads one without the string per element that splitting made: a 1280-d image vector is read for
+ * every user-feature load.
+ */
 export function fromVector(text: string): Float32Array {
-  const body = text.trim().replace(/^\[/, '').replace(/\]$/, '');
-  return body ? Float32Array.from(body.split(','), Number) : new Float32Array(0);
+  return new Float32Array(JSON.parse(text) as number[]);
 }

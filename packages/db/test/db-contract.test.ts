@@ -31,13 +31,19 @@ describe.each(BACKENDS)('Db contract on %s', (backend) => {
     expect(rows[1]).toMatchObject({ id: 'b', tags: [], meta: null, v: null, note: null });
   });
 
+  it('reads back a vector as the database prints it, tiny and negative values included', async () => {
+    const v = [1e-7, -0.125, 3.4028234e38, -2.5e-12];
+    const [row] = await t.db.query<{ v: string }>('SELECT $1::vector::text AS v', [toVector(v)]);
+    expect(Array.from(fromVector(row.v))).toEqual(Array.from(Float32Array.from(v)));
+  });
+
   it('runs a statement with settings in force for it alone, with its parameters intact', async () => {
     const [row] = await t.db.queryWithSettings<{ w: string; s: string; n: number; none: null }>(
       { work_mem: '7MB', 'souk.probe': 'x' },
-      "SELECT current_setting('work_mem') AS w, $1::text AS s, $2::int AS n, $3::text AS none, current_setting('souk.probe') AS p",
-      ["it's a \\ back'slash $2", 5, null],
+      "SELECT current_setting('work_mem') AS w, $1::text AS s, $2::int AS n, $3::text AS none, current_setting('souk.probe') AS p, $4::text AS plain",
+      ["it's a \\ back'slash $2", 5, null, '[0.25,-1e-7] $1 plain'],
     );
-    expect(row).toMatchObject({ w: '7MB', s: "it's a \\ back'slash $2", n: 5, none: null, p: 'x' });
+    expect(row).toMatchObject({ w: '7MB', s: "it's a \\ back'slash $2", n: 5, none: null, p: 'x', plain: '[0.25,-1e-7] $1 plain' });
     // Gone after the statement: the next one on any connection sees the server's defaults.
     const [after] = await t.db.query<{ w: string }>("SELECT current_setting('work_mem') AS w");
     expect(after.w).not.toBe('7MB');

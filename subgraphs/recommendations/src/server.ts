@@ -7,6 +7,8 @@ import type { Logger } from '@souk/log';
 import { PostgresAvailability, type AvailabilityStore, type EventBus, type FeatureCache } from '@souk/realtime';
 import { loadTypeDefs } from '@souk/subgraph-kit';
 import { createContext, type RecommendationsContext } from './context';
+import { RequestFeatures } from './features/request-features';
+import { UserFeatureSource } from './features/user-features';
 import { LiveHub } from './live';
 import { NO_EXPERIMENT, type Experiment } from './experiments';
 import { ImpressionLog } from './impressions';
@@ -74,9 +76,11 @@ export function buildRecommendationsSubgraph(opts: RecommendationsOptions) {
   // pipeline once a model is live; anyone either cannot serve (or while they fail) gets popularity.
   const retrieval = { ...DEFAULT_RETRIEVAL, ...opts.retrieval };
   const models = new ModelHolder(opts.db, new ItemEmbedder(opts.db), opts.logger, { pollMs: retrieval.modelPollMs, dim: EMBEDDING_DIM });
-  const twoTower = new TwoTowerRecommender(opts.db, models, opts.featureCache ?? null, opts.logger, retrieval);
+  const userFeatures = new RequestFeatures(new UserFeatureSource(opts.db, opts.featureCache ?? null));
+  const twoTower = new TwoTowerRecommender(opts.db, models, userFeatures, opts.logger, retrieval);
   const popular = new PopularPool(opts.db);
-  const chain = new FallbackChain([new ProfileRecommender(opts.db, popular), twoTower, new PopularityRecommender(opts.db, popular)], opts.logger);
+  const profile = new ProfileRecommender(opts.db, popular, models, userFeatures, retrieval.retrievalBudgetMs);
+  const chain = new FallbackChain([profile, twoTower, new PopularityRecommender(opts.db, popular)], opts.logger);
   const fallback = new PostgresAvailability(opts.db);
   const filter = new AvailabilityFilter({ store: opts.availability ?? fallback, fallback, db: opts.db, logger: opts.logger });
   const impressions = new ImpressionLog(opts.db, opts.logger);

@@ -1,6 +1,6 @@
 import { toVector } from '@souk/db';
 import { createTestDb, seedSmallMarketplace, type Backend, type TestDb } from '@souk/testing';
-import { retrieve } from '../src/pipeline/retrieval';
+import { embeddings, retrieve } from '../src/pipeline/retrieval';
 import { withBudget, BudgetExceededError } from '../src/pipeline/budget';
 
 // Stage 1's pgvector query on both backends: nearest first, filters by vertical (HNSW with
@@ -38,8 +38,14 @@ describe.each<Backend>(['postgres', 'pglite'])('retrieve on %s', (backend) => {
     expect(got[0]).toMatchObject({ productId: products[7], businessId: 'b_0_1', category: 'Bakery', brand: 'Brand', price: 7, popularity: 42 });
     expect(got[0].towerScore).toBeCloseTo(1, 5);
     expect(got[0].createdAt).toBeInstanceOf(Date);
-    expect(Array.from(got[0].embedding).map((x) => +x.toFixed(5))).toEqual(unit(7).map((x) => +x.toFixed(5)));
     for (let i = 1; i < got.length; i++) expect(got[i].towerScore).toBeLessThanOrEqual(got[i - 1].towerScore);
+  });
+
+  it('reads the vectors of the candidates Stage 2 kept, and leaves out products without one', async () => {
+    const got = await embeddings(t.db, 'item_embeddings_v7', [products[7], products[3], 'no-such-product']);
+    expect([...got.keys()].sort()).toEqual([products[3], products[7]].sort());
+    expect(Array.from(got.get(products[7])!).map((x) => +x.toFixed(5))).toEqual(unit(7).map((x) => +x.toFixed(5)));
+    await expect(embeddings(t.db, 'users', [products[7]])).rejects.toThrow(/not an embedding table/);
   });
 
   it('keeps to a vertical even when the nearest products are elsewhere', async () => {

@@ -29,15 +29,20 @@ export interface UserFeatures {
   favouriteBrands: string[];
   /** Positive interactions, oldest first, at most `historyMax`. */
   history: HistoryItem[];
-  queryVec: number[] | null;
-  visualVec: number[] | null;
+  queryVec: Float32Array | null;
+  visualVec: Float32Array | null;
+  /**
+   * Epoch ms of the user's last interaction of any type, null without one: the profile path's
+   * "cold user" test. Any recorded interaction invalidates the cache entry, so a hit holds it exact.
+   */
+  lastActiveAt: number | null;
   /** The text encoder the query vector came from. */
   encoder: string;
   /** Layout of this object; a cache entry of another layout is recomputed. */
   format: number;
 }
 
-const FORMAT = 2;
+const FORMAT = 3;
 
 export interface FeatureSpec {
   positiveTypes: string[];
@@ -63,7 +68,8 @@ SELECT u.age_group, u.gender, u.city, u.favourite_categories, u.favourite_brands
             WHERE user_id = $1 AND type = 'SEARCH' AND query IS NOT NULL
             ORDER BY occurred_at DESC LIMIT $4) q) AS queries,
   (SELECT sum(pi.embedding)::text FROM (SELECT product_id FROM h ORDER BY occurred_at DESC, event_id DESC LIMIT $5) l
-     JOIN product_images pi ON pi.product_id = l.product_id) AS visual_sum
+     JOIN product_images pi ON pi.product_id = l.product_id) AS visual_sum,
+  (SELECT extract(epoch FROM max(occurred_at))::float8 * 1000 FROM interactions WHERE user_id = $1) AS last_active_ms
 FROM users u WHERE u.id = $1`;
 
 interface Row {
@@ -75,15 +81,46 @@ interface Row {
   history: [string, string, number, string, string | null, number, string, number][] | string;
   queries: string[] | string;
   visual_sum: string | null;
+  last_active_ms: number | null;
 }
 
 const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
 
-function mean(vectors: ArrayLike<number>[], divisor: number): number[] | null {
+/** Summed in float64, stored as float32: the tower's input type. */
+function mean(vectors: ArrayLike<number>[], divisor: number): Float32Array | null {
   if (vectors.length === 0) return null;
-  const out = new Array<number>(vectors[0].length).fill(0);
-  for (const v of vectors) for (let i = 0; i < out.length; i++) out[i] += v[i];
-  return out.map((x) => x / divisor);
+  const sum = new Float64Array(vectors[0].length);
+  for (const v of vectors) for (let i = 0; i < sum.length; i++) sum[i] += v[i];
+  // A loop, not Float32Array.from(sum, fn): that goes through the iterator, an object per element.
+  const out = new Float32Array(sum.length);
+  for (let i = 0; i < sum.length; i++) out[i] = sum[i] / divisor;
+  return out;
+}
+
+// A cache entry is JSON with the two vectors as base64 float32: the image vector alone is 1280
+// numbers, and as JSON digits it was most of a 40 KB entry that every request parsed.
+type Encoded = Omit<UserFeatures, 'queryVec' | 'visualVec'> & { queryVec: string | null; visualVec: string | null };
+
+const toBase64 = (v: Float32Array | null) => (v ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') : null);
+
+function fromBase64(s: string | null): Float32Array | null {
+  if (s === null) return null;
+  const bytes = Buffer.from(s, 'base64');
+  // A copy: a small Buffer may sit at an offset of the shared pool that float32 cannot view.
+  const out = new Float32Array(bytes.byteLength >> 2);
+  new Uint8Array(out.buffer).set(bytes);
+  return out;
+}
+
+export function encodeUserFeatures(f: UserFeatures): string {
+  return JSON.stringify({ ...f, queryVec: toBase64(f.queryVec), visualVec: toBase64(f.visualVec) } satisfies Encoded);
+}
+
+/** The entry, or null when it is of another layout (it is then recomputed). */
+export function decodeUserFeatures(raw: string): UserFeatures | null {
+  const e = JSON.parse(raw) as Encoded;
+  if (e.format !== FORMAT) return null;
+  return { ...e, queryVec: fromBase64(e.queryVec), visualVec: fromBase64(e.visualVec) };
 }
 
 /**
@@ -100,15 +137,16 @@ export class UserFeatureSource {
     const cached = await this.fromCache(userId, encoder);
     if (cached) return cached;
     const features = await this.fromDb(userId, spec, embed, encoder);
-    if (features && this.cache) await this.cache.set(userId, JSON.stringify(features)).catch(() => undefined);
+    // Not awaited: the request need not wait for the cache to take it.
+    if (features && this.cache) this.cache.set(userId, encodeUserFeatures(features)).catch(() => undefined);
     return features;
   }
 
   private async fromCache(userId: string, encoder: string): Promise<UserFeatures | null> {
     if (!this.cache) return null;
     const raw = await this.cache.get(userId).catch(() => null);
-    const hit = raw ? (JSON.parse(raw) as UserFeatures) : null;
-    const usable = hit !== null && hit.encoder === encoder && hit.format === FORMAT;
+    const hit = raw ? decodeUserFeatures(raw) : null;
+    const usable = hit !== null && hit.encoder === encoder;
     countCache('user_features', usable);
     return usable ? hit : null;
   }
@@ -125,7 +163,7 @@ export class UserFeatureSource {
     return {
       userId, ageGroup: row.age_group, gender: row.gender, city: row.city,
       favouriteCategories: row.favourite_categories ?? [], favouriteBrands: row.favourite_brands ?? [],
-      history, queryVec, visualVec, encoder, format: FORMAT,
+      history, queryVec, visualVec, lastActiveAt: row.last_active_ms === null ? null : Number(row.last_active_ms), encoder, format: FORMAT,
     };
   }
 }

@@ -50,7 +50,7 @@ export function userFeeds(model: ModelArtifact, f: UserFeatures | null, userId: 
       feeds[input.name] = new ort.Tensor('int64', data, shape);
     } else {
       const data = new Float32Array(width);
-      if (val.dense) data.set(Array.from(val.dense).slice(0, width));
+      if (val.dense) data.set(val.dense.length > width ? Array.from(val.dense).slice(0, width) : val.dense);
       feeds[input.name] = new ort.Tensor('float32', data, shape);
     }
   }

@@ -1,33 +1,50 @@
-import { readFile } from 'node:fs/promises';
-import { Tokenizer } from '@huggingface/tokenizers';
-import * as ort from 'onnxruntime-node';
+import { extname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { EncodeReply, EncodeRequest, ReadyReply, TextEncoderInit } from './text-encoder-worker';
+
+const WORKER = join(__dirname, `text-encoder-worker${extname(__filename)}`);
+// Run from TypeScript source (tsx, jest), the worker thread needs a TypeScript loader of its own:
+// tsx's require hook, registered before the worker module is required (an `--import tsx` in the
+// worker's execArgv did not reach it on Node 20).
+const WORKER_SOURCE = extname(__filename) === '.ts'
+  ? `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(WORKER)});`
+  : `require(${JSON.stringify(WORKER)});`;
+
+interface Pending {
+  resolve: (vecs: Float32Array[]) => void;
+  reject: (err: Error) => void;
+  n: number;
+}
 
 /**
  * all-MiniLM-L6-v2 in onnxruntime-node: the same frozen encoder training uses for product text and
  * search queries (training/text_encoder.py exports it with mean pooling and L2 normalisation), so a
  * query typed a moment ago and a product created a moment ago get the vectors training would give
- * them. Results are cached by text: queries repeat, and re-embedding costs milliseconds.
+ * them. It runs on a worker thread of its own (text-encoder-worker.ts), so the milliseconds a batch
+ * takes are not milliseconds of the event loop. Results are cached by text: queries repeat.
  */
 export class TextEncoder {
   private readonly cache = new Map<string, Float32Array>();
+  private readonly pending = new Map<number, Pending>();
+  private worker: Worker | null;
+  private nextId = 0;
 
   private constructor(
-    private readonly tokenizer: Tokenizer,
-    private readonly session: ort.InferenceSession,
-    private readonly maxTokens: number,
+    worker: Worker,
+    private readonly init: TextEncoderInit,
     readonly dim: number,
     /** Identifies the encoder: cached user features computed with another encoder are recomputed. */
     readonly id: string,
     private readonly maxCached = 20_000,
-  ) {}
+  ) {
+    this.worker = worker;
+    this.watch(worker);
+  }
 
   static async load(files: { onnx: string; tokenizer: string }, maxTokens: number, id: string): Promise<TextEncoder> {
-    const tokenizerJson = JSON.parse(await readFile(files.tokenizer, 'utf8'));
-    const tokenizer = new Tokenizer(tokenizerJson, {});
-    const session = await ort.InferenceSession.create(files.onnx, { graphOptimizationLevel: 'all', intraOpNumThreads: 1 });
-    const enc = new TextEncoder(tokenizer, session, maxTokens, 0, id);
-    const [probe] = await enc.run(['probe']);
-    return new TextEncoder(tokenizer, session, maxTokens, probe.length, id);
+    const init: TextEncoderInit = { onnx: files.onnx, tokenizer: files.tokenizer, maxTokens };
+    const { worker, dim } = await startWorker(init);
+    return new TextEncoder(worker, init, dim, id);
   }
 
   async embed(texts: string[]): Promise<Float32Array[]> {
@@ -41,38 +58,74 @@ export class TextEncoder {
     return out as Float32Array[];
   }
 
+  async release(): Promise<void> {
+    const w = this.worker;
+    this.worker = null;
+    await w?.terminate();
+  }
+
   private remember(text: string, v: Float32Array) {
     if (this.cache.size >= this.maxCached) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(text, v);
   }
 
   private async run(texts: string[]): Promise<Float32Array[]> {
-    const encoded = texts.map((t) => this.truncate(this.tokenizer.encode(t).ids));
-    const len = Math.max(...encoded.map((ids) => ids.length));
-    const n = texts.length;
-    const ids = new BigInt64Array(n * len);
-    const mask = new BigInt64Array(n * len);
-    encoded.forEach((row, i) => row.forEach((id, j) => {
-      ids[i * len + j] = BigInt(id);
-      mask[i * len + j] = 1n;
-    }));
-    const feeds = {
-      input_ids: new ort.Tensor('int64', ids, [n, len]),
-      attention_mask: new ort.Tensor('int64', mask, [n, len]),
-      token_type_ids: new ort.Tensor('int64', new BigInt64Array(n * len), [n, len]),
+    // A worker that died (it should not) is replaced on the next call rather than failing every later one.
+    if (!this.worker) {
+      this.worker = (await startWorker(this.init)).worker;
+      this.watch(this.worker);
+    }
+    const worker = this.worker;
+    const id = this.nextId++;
+    return new Promise<Float32Array[]>((resolve, reject) => {
+      // Only while a batch is out does the worker keep the process alive.
+      if (this.pending.size === 0) worker.ref();
+      this.pending.set(id, { resolve, reject, n: texts.length });
+      worker.postMessage({ id, texts } satisfies EncodeRequest);
+    });
+  }
+
+  private watch(worker: Worker): void {
+    worker.unref();
+    worker.on('message', (reply: EncodeReply) => {
+      const p = this.pending.get(reply.id);
+      if (!p) return;
+      this.settle(reply.id, worker);
+      if ('error' in reply) p.reject(new Error(`text encoder: ${reply.error}`));
+      else p.resolve(Array.from({ length: p.n }, (_, i) => reply.data.subarray(i * reply.dim, (i + 1) * reply.dim)));
+    });
+    const fail = (err: Error) => {
+      if (this.worker === worker) this.worker = null;
+      for (const [id, p] of this.pending) {
+        this.pending.delete(id);
+        p.reject(err);
+      }
     };
-    const result = await this.session.run(feeds);
-    const data = result.embedding.data as Float32Array;
-    const dim = data.length / n;
-    return texts.map((_, i) => data.slice(i * dim, (i + 1) * dim));
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`text encoder worker exited with code ${code}`)));
   }
 
-  /** As the Python tokenizer truncates: keep [CLS] and the first tokens, end with [SEP]. */
-  private truncate(ids: number[]): number[] {
-    return ids.length <= this.maxTokens ? ids : [...ids.slice(0, this.maxTokens - 1), ids[ids.length - 1]];
+  private settle(id: number, worker: Worker): void {
+    this.pending.delete(id);
+    if (this.pending.size === 0) worker.unref();
   }
+}
 
-  async release(): Promise<void> {
-    await this.session.release();
-  }
+/** A worker with the encoder loaded and probed, and the width of its vectors. */
+function startWorker(init: TextEncoderInit): Promise<{ worker: Worker; dim: number }> {
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: init });
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number) => reject(new Error(`text encoder worker exited with code ${code} before it was ready`));
+    worker.once('error', reject);
+    worker.once('exit', onExit);
+    worker.once('message', (m: ReadyReply) => {
+      worker.off('error', reject);
+      worker.off('exit', onExit);
+      if (m.ready) resolve({ worker, dim: m.dim });
+      else {
+        void worker.terminate();
+        reject(new Error(m.error));
+      }
+    });
+  });
 }

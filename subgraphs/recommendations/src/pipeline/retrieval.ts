@@ -13,8 +13,6 @@ export interface Retrieved {
   title: string;
   createdAt: Date;
   popularity: number;
-  /** The product tower's vector (L2-normalised): MMR in Stage 3 measures similarity with it. */
-  embedding: Float32Array;
 }
 
 export interface RetrievalOptions {
@@ -42,16 +40,19 @@ export function fromVectorSend(bytes: Uint8Array): Float32Array {
 }
 
 // The candidates are joined to their products in the same statement: Stage 2's features and the
-// reasons cost no second round trip. created_at comes as epoch milliseconds: parsing 200 timestamp
-// strings a request showed up in the profile.
+// reasons cost no second round trip. They come back as one JSON array, not 200 rows: node-postgres
+// makes a string of every field of every row (2,000 a request, then parsed to numbers), and
+// JSON.parse builds the numbers directly; a heap profile had the row strings as a request's largest
+// allocation. created_at comes as epoch milliseconds. The vectors are not in it: only the few
+// candidates Stage 2 keeps need one (embeddings() below), and 200 of them as hex text were most of
+// the bytes.
+type FactsRow = [productId: string, businessId: string, score: number, category: string, brand: string | null, price: number, priceRange: number, title: string, createdMs: number, popularity: number];
 const facts = (inner: string) => `
 WITH c AS (${inner})
-SELECT c.product_id, c.business_id, 1 - c.dist AS score, p.category, p.brand, p.price, p.price_range, p.title,
-       extract(epoch FROM p.created_at)::float8 * 1000 AS created_ms,
-       coalesce(pp.score, 0) AS popularity, c.vec
+SELECT coalesce(json_agg(json_build_array(c.product_id, c.business_id, 1 - c.dist, p.category, p.brand, p.price, p.price_range, p.title,
+         extract(epoch FROM p.created_at)::float8 * 1000, coalesce(pp.score, 0)) ORDER BY c.dist), '[]') AS facts
   FROM c JOIN products p ON p.id = c.product_id
-  LEFT JOIN product_popularity pp ON pp.product_id = c.product_id
- ORDER BY c.dist`;
+  LEFT JOIN product_popularity pp ON pp.product_id = c.product_id`;
 
 /**
  * Stage 1's database half: the k nearest products to the user vector in one model version's
@@ -69,20 +70,35 @@ SELECT c.product_id, c.business_id, 1 - c.dist AS score, p.category, p.brand, p.
 export async function retrieve(db: Db, table: string, user: Float32Array, o: RetrievalOptions): Promise<Retrieved[]> {
   if (!TABLE.test(table)) throw new Error(`not an embedding table: ${table}`);
   const vec = toVector(user);
-  type R = { product_id: string; business_id: string; score: number; category: string; brand: string | null; price: number; price_range: number; title: string; created_ms: number; popularity: number; vec: Uint8Array };
+  type R = { facts: FactsRow[] | string };
   let rows: R[];
   if (o.businessId) {
-    rows = await db.query<R>(facts(`SELECT product_id, business_id, (embedding <=> $1::vector) * 1 AS dist, vector_send(embedding) AS vec FROM ${table} WHERE business_id = $2 ORDER BY 3 LIMIT $3`), [vec, o.businessId, o.k]);
+    rows = await db.query<R>(facts(`SELECT product_id, business_id, (embedding <=> $1::vector) * 1 AS dist FROM ${table} WHERE business_id = $2 ORDER BY 3 LIMIT $3`), [vec, o.businessId, o.k]);
   } else {
     const iterative = o.vertical ? 'relaxed_order' : 'off';
     const settings = { 'hnsw.ef_search': String(Math.max(o.efSearch, o.k)), 'hnsw.iterative_scan': iterative, 'ivfflat.probes': String(o.probes ?? 20), 'ivfflat.iterative_scan': iterative };
     const where = o.vertical ? 'WHERE vertical = $3' : '';
     const params = o.vertical ? [vec, o.k, o.vertical] : [vec, o.k];
-    rows = await db.queryWithSettings<R>(settings, facts(`SELECT product_id, business_id, embedding <=> $1::vector AS dist, vector_send(embedding) AS vec FROM ${table} ${where} ORDER BY embedding <=> $1::vector LIMIT $2`), params);
+    rows = await db.queryWithSettings<R>(settings, facts(`SELECT product_id, business_id, embedding <=> $1::vector AS dist FROM ${table} ${where} ORDER BY embedding <=> $1::vector LIMIT $2`), params);
   }
-  return rows.map((r) => ({
-    productId: r.product_id, businessId: r.business_id, towerScore: Number(r.score), category: r.category, brand: r.brand,
-    price: Number(r.price), priceRange: Number(r.price_range), title: r.title, createdAt: new Date(r.created_ms), popularity: Number(r.popularity),
-    embedding: fromVectorSend(r.vec),
+  const raw = rows[0]?.facts ?? [];
+  const list = typeof raw === 'string' ? (JSON.parse(raw) as FactsRow[]) : raw;
+  return list.map(([productId, businessId, score, category, brand, price, priceRange, title, createdMs, popularity]) => ({
+    productId, businessId, towerScore: Number(score), category, brand,
+    price: Number(price), priceRange: Number(priceRange), title, createdAt: new Date(createdMs), popularity: Number(popularity),
   }));
+}
+
+/**
+ * The product tower's vectors (L2-normalised) of these products in one version's table, for MMR in
+ * Stage 3: read after Stage 2, for the candidates it kept. A product without a row is left out.
+ */
+export async function embeddings(db: Db, table: string, productIds: readonly string[]): Promise<Map<string, Float32Array>> {
+  if (!TABLE.test(table)) throw new Error(`not an embedding table: ${table}`);
+  if (productIds.length === 0) return new Map();
+  const rows = await db.query<{ product_id: string; vec: Uint8Array }>(
+    `SELECT product_id, vector_send(embedding) AS vec FROM ${table} WHERE product_id = ANY($1::text[])`,
+    [productIds],
+  );
+  return new Map(rows.map((r) => [r.product_id, fromVectorSend(r.vec)]));
 }

@@ -1,14 +1,14 @@
 import type { Db } from '@souk/db';
 import type { Logger } from '@souk/log';
 import { countFallback, stageTimer } from '@souk/observability';
-import type { FeatureCache } from '@souk/realtime';
-import { UserFeatureSource, type UserFeatures } from '../features/user-features';
+import type { RequestFeatures } from '../features/request-features';
+import type { UserFeatures } from '../features/user-features';
 import { userFeeds } from '../features/user-inputs';
 import type { LiveModel, ModelHolder } from '../model/live-model';
 import { withBudget } from '../pipeline/budget';
 import { rankFeatures } from '../pipeline/rank-features';
 import { reasonFor } from '../pipeline/reasons';
-import { retrieve, type Retrieved } from '../pipeline/retrieval';
+import { embeddings, retrieve, type Retrieved } from '../pipeline/retrieval';
 import type { Candidate, RecommendationRequest, Recommender } from './types';
 
 const CART_WINDOW_MS = 24 * 3_600_000;
@@ -41,17 +41,14 @@ export interface TwoTowerOptions {
  */
 export class TwoTowerRecommender implements Recommender {
   readonly name = 'two-tower';
-  private readonly features: UserFeatureSource;
 
   constructor(
     private readonly db: Db,
     private readonly models: ModelHolder,
-    cache: FeatureCache | null,
+    private readonly features: RequestFeatures,
     private readonly logger: Logger,
     private readonly opts: TwoTowerOptions,
-  ) {
-    this.features = new UserFeatureSource(db, cache);
-  }
+  ) {}
 
   get modelVersion(): string {
     return this.models.current ? `two-tower-v${this.models.current.version}` : 'none';
@@ -70,24 +67,37 @@ export class TwoTowerRecommender implements Recommender {
     // Candidates are built for the served slice only: the other ~150 were ranked, not served.
     const order = fresh.map((_, i) => i);
     if (scores) order.sort((p, q) => scores[q] - scores[p]);
-    return order.slice(0, req.limit).map((i) => {
+    const kept = order.slice(0, req.limit);
+    const vectors = await this.vectors(model, kept.map((i) => fresh[i].productId));
+    return kept.map((i) => {
       const c = fresh[i];
       return {
-        productId: c.productId, score: scores ? scores[i] : c.towerScore, reason: reasonFor(c, user?.history ?? [], req.time), embedding: c.embedding,
+        productId: c.productId, score: scores ? scores[i] : c.towerScore, reason: reasonFor(c, user?.history ?? [], req.time), embedding: vectors.get(c.productId),
         businessId: c.businessId, category: c.category, title: c.title, price: c.price,
       };
     });
+  }
+
+  /** The kept candidates' vectors for Stage 3's MMR; without them it measures similarity by attributes. */
+  private async vectors(model: LiveModel, productIds: string[]): Promise<Map<string, Float32Array>> {
+    const done = stageTimer('embeddings');
+    try {
+      // Within the re-ranker's budget: late vectors are not worth more than diversity by attributes.
+      return await withBudget('embeddings', this.opts.rerankBudgetMs, embeddings(this.db, model.table, productIds));
+    } catch (err) {
+      countFallback('embeddings', err instanceof Error && err.name === 'BudgetExceededError' ? 'timeout' : 'error');
+      this.logger.warn({ err: (err as Error).message }, 'reading candidate vectors failed; diversity by attributes');
+      return new Map();
+    } finally {
+      done();
+    }
   }
 
   private async retrieve(model: LiveModel, req: RecommendationRequest): Promise<{ user: UserFeatures | null; candidates: Retrieved[] } | null> {
     const done = stageTimer('retrieval');
     try {
       const a = model.artifact;
-      const s = a.meta.serving;
-      const spec = { positiveTypes: s.positive_types, historyMax: s.history_max, queryLast: s.query_last, visualLast: s.visual_last };
-      const timeFeatures = stageTimer('user_features');
-      const user = await this.features.load(req.userId, spec, (t) => a.text.embed(t), a.text.id);
-      timeFeatures();
+      const user = await this.features.load(req, model);
       if (!user) return null; // unknown user: the profile and popularity paths answer
       const timeTower = stageTimer('user_tower');
       const [vec] = await a.user.embed(userFeeds(a, user, req.userId, req.cart), 1);
