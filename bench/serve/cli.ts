@@ -9,7 +9,7 @@ import { runFreshness, type FreshnessTrial } from './freshness';
 import { GraphqlClient } from './gql';
 import { measureIndex } from './index-recall';
 import { runLoad, type LoadResult } from './load';
-import { loopReport, parseHistograms, quantiles, RECOMMENDER_HISTOGRAM, scrape, STAGE_HISTOGRAM, subtract, type LoopReport } from './metrics';
+import { layerQuantiles, loopReport, parseHistograms, quantiles, RECOMMENDER_HISTOGRAM, scrape, STAGE_HISTOGRAM, subtract, type LoopReport } from './metrics';
 import { ensurePython, pipelineAvailable, trainOrReuse, type ModelState } from './model';
 import { killChildren } from './proc';
 import { buildResult, finalLine, printSummary, writeResult } from './report';
@@ -199,6 +199,7 @@ async function main() {
     let stages = null;
     let recommenders = null;
     let loop: LoopReport | null = null;
+    let layers = null;
     let stageNote: string | undefined;
     const metricsAfter = await scrape(env.metricsUrl).catch((err: Error) => {
       stageNote = `metrics scrape after the load failed: ${err.message}`;
@@ -211,6 +212,7 @@ async function main() {
         parseHistograms(metricsBefore, RECOMMENDER_HISTOGRAM, ['recommender', 'outcome']),
       ));
       loop = loopReport(metricsBefore, metricsAfter);
+      layers = layerQuantiles(metricsBefore, metricsAfter, 'BenchRecommend');
       if (Object.keys(stages).length === 0) stageNote = `no ${STAGE_HISTOGRAM} observations during the load`;
     }
 
@@ -234,7 +236,7 @@ async function main() {
       machine: { cpus: cpus().length, loadavg_before: loadBefore, loadavg_after: loadavg().map((x) => Math.round(x * 100) / 100) },
       stack_warnings: warnings,
       model: model && { version: model.version, status: model.status, export_dir: model.exportDir, snapshot_dir: model.snapshotDir, seconds: model.seconds },
-      load, swaps: swaps && swapReport(swaps, load), freshness, index, userRecall, stages, recommenders, loop, stageNote, notes,
+      load, swaps: swaps && swapReport(swaps, load), freshness, index, userRecall, stages, recommenders, layers, loop, stageNote, notes,
     };
     if (freshness.some((t) => t.seconds === null)) notes.push(`freshness_s is null: ${freshness.filter((t) => t.seconds === null).length} of ${freshness.length} new products never appeared within ${o.freshnessTimeout} s`);
     const result = buildResult(input);

@@ -97,6 +97,29 @@ export function quantiles(h: Histograms): Record<string, Quantiles> {
 }
 
 export const STAGE_HISTOGRAM = 'souk_recommendation_stage_seconds';
+
+/**
+ * The same request seen from each layer, outermost first (histograms keyed by operation name): the
+ * gateway's HTTP handling, its call to the recommendations subgraph, and that subgraph's Apollo
+ * operation. What the client sees beyond the first is the network and the client itself.
+ */
+export const LAYER_HISTOGRAMS: readonly { layer: string; name: string; keys: string[]; key: (op: string) => string }[] = [
+  { layer: 'gateway http', name: 'graphql_yoga_http_duration', keys: ['operationName'], key: (op) => op },
+  { layer: 'gateway -> subgraph', name: 'graphql_gateway_subgraph_execute_duration', keys: ['subgraphName', 'operationName'], key: (op) => `recommendations/${op}` },
+  { layer: 'subgraph operation', name: 'souk_subgraph_operation_seconds', keys: ['subgraph', 'operation'], key: (op) => `recommendations/${op}` },
+];
+
+/** p50/p99 of one operation at each layer over the load. */
+export function layerQuantiles(before: string, after: string, operation: string): Record<string, Quantiles> {
+  const out: Record<string, Quantiles> = {};
+  for (const l of LAYER_HISTOGRAMS) {
+    const h = subtract(parseHistograms(after, l.name, l.keys), parseHistograms(before, l.name, l.keys));
+    const q = quantiles(new Map([...h].filter(([k]) => k === l.key(operation))));
+    const one = Object.values(q)[0];
+    if (one) out[l.layer] = one;
+  }
+  return out;
+}
 export const RECOMMENDER_HISTOGRAM = 'souk_recommender_seconds';
 
 /**
@@ -120,7 +143,7 @@ export interface LoopReport {
 
 function lateMs(text: string, name: string): number | null {
   const m = new RegExp(`^${name}(?:\\{[^}]*\\})?\\s+(\\S+)`, 'm').exec(text);
-  return m ? Math.max(0, Math.round(Number(m[1]) * 1e6) / 1e3 - LOOP_SAMPLE_MS) : null;
+  return m ? Math.max(0, Math.round(Number(m[1]) * 1e6 - LOOP_SAMPLE_MS * 1e3) / 1e3) : null;
 }
 
 export function loopReport(before: string, after: string): LoopReport {

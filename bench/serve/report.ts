@@ -23,6 +23,8 @@ export interface ReportInput {
   userRecall: UserRecall | { error: string } | null;
   stages: Record<string, Quantiles> | null;
   recommenders: Record<string, Quantiles> | null;
+  /** The load's operation at the gateway and in the subgraph (metrics.ts LAYER_HISTOGRAMS). */
+  layers: Record<string, Quantiles> | null;
   /** The serving process's event loop and GC over the load (one-process: the whole stack). */
   loop: LoopReport | null;
   stageNote?: string;
@@ -76,6 +78,7 @@ export function buildResult(r: ReportInput): Record<string, unknown> {
     user_recall: r.userRecall,
     stages: r.stages,
     recommenders: r.recommenders,
+    layers: r.layers,
     event_loop: r.loop,
     dataset: r.dataset,
     machine: r.machine,
@@ -142,6 +145,12 @@ export function printSummary(result: Record<string, unknown>, r: ReportInput, sa
     say('  recommenders (souk_recommender_seconds):');
     for (const [name, q] of Object.entries(r.recommenders)) {
       say(`  ${name.padEnd(20)} ${String(q.count).padStart(8)} ${fmt(q.mean_ms)} ${fmt(q.p50_ms)} ${fmt(q.p99_ms)}   ${bucket(q.p50_bucket_ms)} / ${bucket(q.p99_bucket_ms)}`);
+    }
+  }
+  if (r.layers && Object.keys(r.layers).length) {
+    say('\nLayers (the same requests at the gateway and in the subgraph; the client adds the network)');
+    for (const [layer, q] of Object.entries(r.layers)) {
+      say(`  ${layer.padEnd(20)} ${String(q.count).padStart(8)} ${fmt(q.mean_ms)} ${fmt(q.p50_ms)} ${fmt(q.p99_ms)}   ${bucket(q.p50_bucket_ms)} / ${bucket(q.p99_bucket_ms)}`);
     }
   }
   if (r.loop) {

@@ -5,6 +5,7 @@ import * as ort from 'onnxruntime-node';
 import { metadataSchema, textEncoderConfigSchema, vocabsSchema, type ModelMetadata, type RankerMetadata, type TowerMetadata, type VocabName } from './metadata';
 import { RANK_FEATURES } from '../pipeline/rank-features';
 import { TextEncoder } from './text-encoder';
+import type { TextVectorStore } from './text-vectors';
 import { Vocab, type Vocabs } from './vocabs';
 
 /** A model serving cannot honour: it is never loaded, and whatever was serving keeps serving. */
@@ -126,7 +127,7 @@ async function openTower(dir: string, name: 'user' | 'item', meta: TowerMetadata
  * Loads and checks an exported model directory: metadata schema, file hashes, ONNX input names,
  * vocabulary fingerprints, output width. Throws ModelRefusedError on any mismatch.
  */
-export async function loadArtifact(dir: string, expectDim?: number): Promise<ModelArtifact> {
+export async function loadArtifact(dir: string, expectDim?: number, textStore: TextVectorStore | null = null): Promise<ModelArtifact> {
   const parsed = metadataSchema.safeParse(await readJson(dir, 'metadata.json'));
   if (!parsed.success) throw new ModelRefusedError(dir, `metadata.json: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const meta = parsed.data;
@@ -147,7 +148,7 @@ export async function loadArtifact(dir: string, expectDim?: number): Promise<Mod
   const encHash = encCfg.data.sha256 ?? (await sha256(encPath));
   let text = encoders.get(encHash);
   if (!text) {
-    text = TextEncoder.load({ onnx: encPath, tokenizer: join(dir, meta.serving.files.tokenizer) }, encCfg.data.max_seq_length, encHash.slice(0, 16));
+    text = TextEncoder.load({ onnx: encPath, tokenizer: join(dir, meta.serving.files.tokenizer) }, encCfg.data.max_seq_length, encHash.slice(0, 16), textStore);
     encoders.set(encHash, text);
     text.catch(() => encoders.delete(encHash));
   }

@@ -2,6 +2,7 @@ import type { Db } from '@souk/db';
 import type { Logger } from '@souk/log';
 import { countModelLoad } from '@souk/observability';
 import { loadArtifact, ModelRefusedError, type ModelArtifact } from './artifact';
+import { PostgresTextVectors, type TextVectorStore } from './text-vectors';
 import type { ItemEmbedder } from './item-embedder';
 import { warmUp } from './warm-up';
 
@@ -43,13 +44,17 @@ export class ModelHolder {
   private readonly listeners = new Set<(m: LiveModel) => void>();
   private timers: NodeJS.Timeout[] = [];
   private checking: Promise<void> | null = null;
+  /** Search-query vectors embedded by any process before, so that this one need not run MiniLM again. */
+  private readonly textStore: TextVectorStore;
 
   constructor(
     private readonly db: Db,
     private readonly embedder: ItemEmbedder,
     private readonly logger: Logger,
     private readonly opts: ModelHolderOptions,
-  ) {}
+  ) {
+    this.textStore = new PostgresTextVectors(db);
+  }
 
   async start(): Promise<void> {
     await this.check();
@@ -98,7 +103,7 @@ export class ModelHolder {
     const t0 = Date.now();
     let artifact: ModelArtifact | null = null;
     try {
-      artifact = await loadArtifact(row.artifact_dir, this.opts.dim);
+      artifact = await loadArtifact(row.artifact_dir, this.opts.dim, this.textStore);
       if (artifact.version !== row.version) throw new ModelRefusedError(row.artifact_dir, `metadata says version ${artifact.version}, the registry ${row.version}`);
       const [view] = await this.db.query<{ version: number }>('SELECT version FROM item_embeddings LIMIT 1');
       if (view && view.version !== row.version) throw new ModelRefusedError(row.artifact_dir, `the item_embeddings view serves version ${view.version}, the registry ${row.version}`);

@@ -1,6 +1,7 @@
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { EncodeReply, EncodeRequest, ReadyReply, TextEncoderInit } from './text-encoder-worker';
+import type { TextVectorStore } from './text-vectors';
 
 const WORKER = join(__dirname, `text-encoder-worker${extname(__filename)}`);
 // Run from TypeScript source (tsx, jest), the worker thread needs a TypeScript loader of its own:
@@ -21,7 +22,9 @@ interface Pending {
  * search queries (training/text_encoder.py exports it with mean pooling and L2 normalisation), so a
  * query typed a moment ago and a product created a moment ago get the vectors training would give
  * them. It runs on a worker thread of its own (text-encoder-worker.ts), so the milliseconds a batch
- * takes are not milliseconds of the event loop. Results are cached by text: queries repeat.
+ * takes are not milliseconds of the event loop. Results are cached by text, in process (queries
+ * repeat) and, given a store, in the database: a process that starts reads what earlier ones
+ * embedded instead of running the encoder again.
  */
 export class TextEncoder {
   private readonly cache = new Map<string, Float32Array>();
@@ -35,27 +38,41 @@ export class TextEncoder {
     readonly dim: number,
     /** Identifies the encoder: cached user features computed with another encoder are recomputed. */
     readonly id: string,
+    private readonly store: TextVectorStore | null,
     private readonly maxCached = 20_000,
   ) {
     this.worker = worker;
     this.watch(worker);
   }
 
-  static async load(files: { onnx: string; tokenizer: string }, maxTokens: number, id: string): Promise<TextEncoder> {
+  static async load(files: { onnx: string; tokenizer: string }, maxTokens: number, id: string, store: TextVectorStore | null = null): Promise<TextEncoder> {
     const init: TextEncoderInit = { onnx: files.onnx, tokenizer: files.tokenizer, maxTokens };
     const { worker, dim } = await startWorker(init);
-    return new TextEncoder(worker, init, dim, id);
+    return new TextEncoder(worker, init, dim, id, store);
   }
 
   async embed(texts: string[]): Promise<Float32Array[]> {
-    const out: (Float32Array | undefined)[] = texts.map((t) => this.cache.get(t));
-    const missing = [...new Set(texts.filter((_, i) => !out[i]))];
+    const found = new Map<string, Float32Array>();
+    for (const t of texts) {
+      const v = this.cache.get(t);
+      if (v) found.set(t, v);
+    }
+    let missing = [...new Set(texts.filter((t) => !found.has(t)))];
+    if (missing.length && this.store) {
+      // A store that fails is a miss: the encoder answers, only slower.
+      const stored = await this.store.get(this.id, missing).catch(() => new Map<string, Float32Array>());
+      for (const [t, v] of stored) if (v.length === this.dim) found.set(t, v);
+      missing = missing.filter((t) => !found.has(t));
+    }
     if (missing.length) {
       const vecs = await this.run(missing);
-      missing.forEach((t, i) => this.remember(t, vecs[i]));
-      texts.forEach((t, i) => (out[i] ??= this.cache.get(t)));
+      const fresh = new Map(missing.map((t, i) => [t, vecs[i]]));
+      for (const [t, v] of fresh) found.set(t, v);
+      // Not awaited: the request has its vectors; the store is for the next process.
+      this.store?.put(this.id, fresh).catch(() => undefined);
     }
-    return out as Float32Array[];
+    for (const [t, v] of found) this.remember(t, v);
+    return texts.map((t) => found.get(t)!);
   }
 
   async release(): Promise<void> {
@@ -65,6 +82,7 @@ export class TextEncoder {
   }
 
   private remember(text: string, v: Float32Array) {
+    if (this.cache.has(text)) return;
     if (this.cache.size >= this.maxCached) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(text, v);
   }
@@ -86,7 +104,6 @@ export class TextEncoder {
   }
 
   private watch(worker: Worker): void {
-    worker.unref();
     worker.on('message', (reply: EncodeReply) => {
       const p = this.pending.get(reply.id);
       if (!p) return;
@@ -103,6 +120,8 @@ export class TextEncoder {
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`text encoder worker exited with code ${code}`)));
+    // After the listeners: adding a 'message' listener refs the worker's port again.
+    if (this.pending.size === 0) worker.unref();
   }
 
   private settle(id: number, worker: Worker): void {

@@ -14,16 +14,27 @@ export interface PopularProduct {
 
 // The most popular eligible products per (vertical, business), shared by every request for half a
 // minute: the ranking is the same for everyone, and it was the heaviest query of the popularity
-// and profile paths (about 100 ms for a whole vertical on 100k products; with a 5 s life the four
-// unfiltered and vertical pools cost PostgreSQL 8 % of a core in bench:serve). It is dropped
-// whenever the catalog reports a stock, opening or product change (bus events), so a product back
-// in stock or just created is eligible from the next request; the TTL only bounds how stale the
-// popularity scores themselves get; and stage 4 filters every served list against live availability.
+// and profile paths (50-90 ms for a whole vertical on 100k products in bench:serve; with a 5 s life
+// the four unfiltered and vertical pools cost PostgreSQL 8 % of a core).
+// - Past its half minute a pool is still served while one refresh runs in the background, so no
+//   request waits out that query (those waits were the slowest answers of the popularity path).
+// - A catalog change (a stock, opening or product bus event) drops every pool instead: a product
+//   back in stock or just created is eligible from the very next request, which waits for the
+//   query. Stage 4 filters every served list against live availability either way, so nothing
+//   sold out is served from a pool.
 const TTL_MS = 30_000;
 const SIZE = 2_000;
+// Store pages add a pool per business: past this many, the least recently created one goes.
+const MAX_POOLS = 2_000;
+
+interface Pool {
+  at: number;
+  rows: Promise<PopularProduct[]>;
+  refreshing: boolean;
+}
 
 export class PopularPool {
-  private readonly entries = new Map<string, { at: number; rows: Promise<PopularProduct[]> }>();
+  private readonly entries = new Map<string, Pool>();
 
   constructor(
     private readonly db: Db,
@@ -38,11 +49,30 @@ export class PopularPool {
   get(vertical: string | null, businessId: string | null): Promise<PopularProduct[]> {
     const key = `${vertical ?? '*'}|${businessId ?? '*'}`;
     const hit = this.entries.get(key);
-    if (hit && Date.now() - hit.at < this.ttlMs) return hit.rows;
+    if (hit) {
+      if (Date.now() - hit.at >= this.ttlMs) this.refresh(key, hit, vertical, businessId);
+      return hit.rows;
+    }
+    if (this.entries.size >= MAX_POOLS) this.entries.delete(this.entries.keys().next().value as string);
     const rows = this.load(vertical, businessId);
-    this.entries.set(key, { at: Date.now(), rows });
+    this.entries.set(key, { at: Date.now(), rows, refreshing: false });
     rows.catch(() => this.entries.delete(key));
     return rows;
+  }
+
+  /** Replaces an old pool once the new ranking is read; until then, and if that fails, the old one serves. */
+  private refresh(key: string, pool: Pool, vertical: string | null, businessId: string | null): void {
+    if (pool.refreshing) return;
+    pool.refreshing = true;
+    const at = Date.now();
+    const rows = this.load(vertical, businessId);
+    rows.then(
+      // Unless the catalog changed meanwhile: then the pool was dropped, and this read may predate the change.
+      () => {
+        if (this.entries.get(key) === pool) this.entries.set(key, { at, rows, refreshing: false });
+      },
+      () => (pool.refreshing = false), // tried again on the next request
+    );
   }
 
   private async load(vertical: string | null, businessId: string | null): Promise<PopularProduct[]> {
