@@ -65,6 +65,7 @@ export function buildResult(r: ReportInput): Record<string, unknown> {
     empty_lists_unknown_users: l.empty.unknown,
     requests_by_user_kind: l.byKind,
     send_lag_p99_ms: ms(l.sendLag.percentile(99)),
+    tail: tailClusters(l),
     paths: l.paths,
     model_versions_served: [...l.versions.keys()],
     freshness_median_s: seen.length ? round(median(seen), 2) : null,
@@ -103,6 +104,8 @@ export function printSummary(result: Record<string, unknown>, r: ReportInput, sa
   row('paths', Object.entries(l.paths).map(([p, n]) => `${p}=${n}`).join(' '));
   row('model versions served', [...l.versions.keys()].join(', '));
   row('client send lag p99', `${result.send_lag_p99_ms} ms`);
+  const tail = result.tail as ReturnType<typeof tailClusters>;
+  row('requests >= p99, when', `${tail.requests} in ${tail.seconds} distinct seconds; most at ${tail.worst.map((w) => `${w.at_s} s (${w.requests})`).join(', ')}`);
   row('machine load average', `${r.machine.loadavg_before.join(' ')} before, ${r.machine.loadavg_after.join(' ')} after (${r.machine.cpus} cores)`);
 
   say('\nModel swaps during the load');
@@ -176,6 +179,27 @@ export function finalLine(result: Record<string, unknown>, k: number): string {
   const stages = result.stages as Record<string, Quantiles> | null;
   if (stages) line.stages = Object.fromEntries(Object.entries(stages).map(([s, q]) => [s, { p50_ms: q.p50_ms, p99_ms: q.p99_ms }]));
   return JSON.stringify(line);
+}
+
+/**
+ * When the slowest 1 % happened: the requests at or above the p99, by second of the load. A tail
+ * spread over many seconds is queueing or per-request cost; one packed into a few seconds is stalls
+ * (a GC, a background query, a swap), and those seconds say when.
+ */
+function tailClusters(l: LoadResult): { threshold_ms: number; requests: number; seconds: number; worst: { at_s: number; requests: number }[] } {
+  const threshold = l.latency.percentile(99) / 1000;
+  const t0 = l.timeline.sent[0] ?? 0;
+  const bySecond = new Map<number, number>();
+  let n = 0;
+  for (let i = 0; i < l.timeline.sent.length; i++) {
+    const done = l.timeline.done[i];
+    if (done === undefined || l.timeline.failed[i] || done - l.timeline.sent[i] < threshold) continue;
+    n++;
+    const sec = Math.floor((l.timeline.sent[i] - t0) / 1000);
+    bySecond.set(sec, (bySecond.get(sec) ?? 0) + 1);
+  }
+  const worst = [...bySecond].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([at_s, requests]) => ({ at_s, requests }));
+  return { threshold_ms: round(threshold, 2), requests: n, seconds: bySecond.size, worst };
 }
 
 const fmt = (x: number | null) => (x === null ? '-' : x.toFixed(2)).padStart(9);

@@ -102,9 +102,11 @@ export function buildRecommendationsSubgraph(opts: RecommendationsOptions) {
     models,
     start: async () => {
       // New products get their vector from the live product tower before subscribers recompute.
-      for (const topic of ['stock.changed', 'business.changed', 'product.created', 'product.changed'] as const) {
+      // A created product has no popularity yet, so it is in no pool: its stock event decides.
+      for (const topic of ['business.changed', 'product.changed'] as const) {
         unsubscribe.push(await opts.bus.subscribe(topic, () => popular.invalidate()));
       }
+      unsubscribe.push(await opts.bus.subscribe('stock.changed', (e) => popular.stockChanged(e.productIds)));
       unsubscribe.push(await opts.bus.subscribe('business.changed', (e) => candidateFeatures.forget(e.businessIds)));
       unsubscribe.push(await opts.bus.subscribe('product.created', (e) => {
         models

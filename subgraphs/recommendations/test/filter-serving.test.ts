@@ -120,8 +120,12 @@ describe.each(setups)('real-time filtering on %s', (_name, setup) => {
     expect(created.errors).toBeUndefined();
     const c = await catalog(`mutation { createProduct(input: { id: "p_new_closed", businessId: "b_new_closed", title: "Dates", category: "Bakery", price: 3, stock: 4 }) { id } }`);
     expect(c.errors).toBeUndefined();
-    // Popularity knows nothing of them yet; the store decides what the filter lets through.
+    // Popularity knows nothing of them yet, so no popular pool holds them; give them a score, and a
+    // stock change that the pools heed (a product with a score can enter one). The store then decides
+    // what the filter lets through.
     await s.stack.db.query(`INSERT INTO product_popularity (product_id, score, events) VALUES ('p_new_open', 100, 1), ('p_new_closed', 100, 1)`);
+    const restock = await catalog(`mutation { setStocks(items: [{ productId: "p_new_open", quantity: 4 }, { productId: "p_new_closed", quantity: 4 }]) { id } }`);
+    expect(restock.errors).toBeUndefined();
     const got = await recommended({ vertical: 'SUPERMARKET', limit: 20 });
     expect(got).toContain('p_new_open');
     expect(got).not.toContain('p_new_closed');

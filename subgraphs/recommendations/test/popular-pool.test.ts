@@ -25,6 +25,17 @@ describe.each(BACKENDS)('PopularPool on %s', (backend) => {
     await t.db.query(`UPDATE product_popularity SET score = 10 WHERE product_id = 'p_2_0_2'`);
   });
 
+  it('drops the pools for a stock change of a product with a popularity score, and keeps them for one without', async () => {
+    const pool = new PopularPool(t.db);
+    expect(await top(pool)).toBe('p_2_0_0');
+    await t.db.query(`UPDATE product_popularity SET score = 99 WHERE product_id = 'p_2_0_2'`);
+    pool.stockChanged(['p_2_1_4']); // no score: it is in no pool and cannot enter one
+    expect(await top(pool)).toBe('p_2_0_0');
+    pool.stockChanged(['p_2_1_4', 'p_2_0_2']);
+    expect(await top(pool)).toBe('p_2_0_2'); // the very next request reads the ranking again
+    await t.db.query(`UPDATE product_popularity SET score = 10 WHERE product_id = 'p_2_0_2'`);
+  });
+
   it('serves a ranking past its time to live at once, and the refreshed one when it lands', async () => {
     const pool = new PopularPool(t.db, 0);
     expect(await top(pool)).toBe('p_2_0_0');

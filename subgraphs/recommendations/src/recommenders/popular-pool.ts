@@ -18,9 +18,12 @@ export interface PopularProduct {
 // the four unfiltered and vertical pools cost PostgreSQL 8 % of a core).
 // - Past its half minute a pool is still served while one refresh runs in the background, so no
 //   request waits out that query (those waits were the slowest answers of the popularity path).
-// - A catalog change (a stock, opening or product bus event) drops every pool instead: a product
-//   back in stock or just created is eligible from the very next request, which waits for the
-//   query. Stage 4 filters every served list against live availability either way, so nothing
+// - A catalog change (an opening or product bus event) drops every pool instead: the next request
+//   waits for the query. A stock change drops them only when one of its products has a popularity
+//   score: one without is in no pool and cannot enter one (a new product, a freshness probe's), and
+//   dropping every pool for it made each new product cost four 25-90 ms statements at once, the
+//   slowest second of a bench:serve run. A product back in stock is eligible from the very next
+//   request. Stage 4 filters every served list against live availability either way, so nothing
 //   sold out is served from a pool.
 const TTL_MS = 30_000;
 const SIZE = 2_000;
@@ -35,6 +38,8 @@ interface Pool {
 
 export class PopularPool {
   private readonly entries = new Map<string, Pool>();
+  /** A stock change being checked: requests wait for it (a primary-key lookup), not for a pool. */
+  private checking: Promise<void> | undefined;
 
   constructor(
     private readonly db: Db,
@@ -46,7 +51,25 @@ export class PopularPool {
     this.entries.clear();
   }
 
+  /** Stock changed for these products: the pools are dropped if any of them has a popularity score. */
+  stockChanged(productIds: readonly string[]): void {
+    const check = this.db
+      .query('SELECT 1 FROM product_popularity WHERE product_id = ANY($1::text[]) LIMIT 1', [productIds])
+      .then((rows) => rows.length > 0)
+      .catch(() => true) // cannot tell: drop them
+      .then((drop) => {
+        if (drop) this.invalidate();
+      });
+    const previous = this.checking;
+    const both = previous ? Promise.all([previous, check]).then(() => undefined) : check;
+    this.checking = both;
+    void both.finally(() => {
+      if (this.checking === both) this.checking = undefined;
+    });
+  }
+
   get(vertical: string | null, businessId: string | null): Promise<PopularProduct[]> {
+    if (this.checking) return this.checking.then(() => this.get(vertical, businessId));
     const key = `${vertical ?? '*'}|${businessId ?? '*'}`;
     const hit = this.entries.get(key);
     if (hit) {
