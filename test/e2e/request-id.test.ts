@@ -39,6 +39,30 @@ describe.each([
     expect(operations().every((l) => l.operation === 'Home' && l.errors === 0 && l.ms > 0)).toBe(true);
   });
 
+  it('logs each subscription in the subgraph that serves it', async () => {
+    const controller = new AbortController();
+    const res = await fetch(souk.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', 'x-request-id': 'sub-123' },
+      body: JSON.stringify({ query: 'subscription Live { recommendationsUpdated(userId: "u_1", context: { limit: 3 }) { items { product { id } } } }' }),
+      signal: controller.signal,
+    });
+    expect(res.headers.get('x-request-id')).toBe('sub-123');
+    const reader = res.body!.getReader();
+    let text = '';
+    try {
+      while (!text.includes('data:')) text += Buffer.from((await reader.read()).value!).toString('utf8');
+    } finally {
+      controller.abort();
+    }
+    const subscriptions = () =>
+      souk.subgraphsOutput().split('\n').filter((l) => l.includes('"msg":"graphql subscription"')).map((l) => JSON.parse(l));
+    await waitFor('a subscription log line', async () => subscriptions().length >= 1, undefined, 5_000).catch(() => undefined);
+    // With a request id of its own: the gateway's WebSocket to the subgraph does not carry the
+    // client's yet (README, Observability).
+    expect(subscriptions()).toEqual([expect.objectContaining({ subgraph: 'recommendations', type: 'subscription', requestId: expect.any(String) })]);
+  });
+
   it('answers a request without an id with a fresh one', async () => {
     const res = await fetch(souk.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
     expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);

@@ -69,6 +69,11 @@ export async function startSubgraph<C extends BaseContext>(options: SubgraphOpti
       schema,
       // The gateway opens the socket; its upgrade request carries the id of the request that did.
       context: async (ctx) => withRequestScope(await options.context(), logger, requestIdFrom(ctx.extra.request.headers[REQUEST_ID_HEADER])),
+      // One line per subscription, with the request id of the client request that opened it (as
+      // operationPlugin writes one per query and mutation).
+      onOperation: (_ctx, _id, payload, args) => {
+        (args.contextValue as WithRequestScope<C>).log.info({ operation: payload.operationName ?? null, type: 'subscription' }, 'graphql subscription');
+      },
       onError: (_ctx, _id, _payload, errors) => logger.warn({ errors }, 'subscription error'),
     },
     wsServer,
