@@ -10,6 +10,7 @@ import { normalizeNodeRequest } from '@whatwg-node/server';
 import { Registry } from 'prom-client';
 import { IN_PROCESS_KIND, inProcessTransport, type InProcessExecute } from './in-process';
 import { useClientOperationName } from './operation-name';
+import { ensureSocketRequestId, useSubscriptionRequestId } from './request-id';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 
@@ -74,6 +75,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     plugins: (ctx) => [
       // Before the metrics plugin, so that its per-subgraph series carry the name too.
       ...(opts.queryPlanner === 'js' ? [] : [useClientOperationName()]),
+      useSubscriptionRequestId(),
       usePrometheus({
         ...ctx,
         registry: gatewayRegistry,
@@ -127,6 +129,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const ws = useServer(
     getGraphQLWSOptions(runtime, (ctx) => {
       const extra = ctx.extra as Extra;
+      ensureSocketRequestId(extra.request, ctx.connectionParams);
       return { req: extra.request, socket: extra.socket, request: normalizeNodeRequest(extra.request, runtime.fetchAPI) };
     }),
     wsServer,

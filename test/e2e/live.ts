@@ -9,8 +9,8 @@ export class LiveList<T> {
   private readonly unsubscribe: () => void;
   private notify: () => void = () => undefined;
 
-  constructor(gatewayUrl: string, query: string, field: string) {
-    this.client = createClient({ url: gatewayUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
+  constructor(gatewayUrl: string, query: string, field: string, connectionParams?: Record<string, unknown>) {
+    this.client = createClient({ url: gatewayUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams });
     this.unsubscribe = this.client.subscribe(
       { query },
       {

@@ -1,5 +1,6 @@
 import { createTestDb, seedSmallMarketplace, testRedisUrl, waitFor, type TestDb } from '@souk/testing';
 import { startSouk, type RunningSouk } from './harness';
+import { LiveList } from './live';
 
 // A client's x-request-id comes back from the gateway and shows up in the log lines of the
 // subgraphs' process for that request: one id to find a request across processes.
@@ -39,7 +40,10 @@ describe.each([
     expect(operations().every((l) => l.operation === 'Home' && l.errors === 0 && l.ms > 0)).toBe(true);
   });
 
-  it('logs each subscription in the subgraph that serves it', async () => {
+  const subscriptionLines = (id: string) =>
+    souk.subgraphsOutput().split('\n').filter((l) => l.includes('"msg":"graphql subscription"')).map((l) => JSON.parse(l)).filter((l) => l.requestId === id);
+
+  it('logs each subscription with the client\'s id in the subgraph that serves it (SSE)', async () => {
     const controller = new AbortController();
     const res = await fetch(souk.gatewayUrl, {
       method: 'POST',
@@ -55,12 +59,22 @@ describe.each([
     } finally {
       controller.abort();
     }
-    const subscriptions = () =>
-      souk.subgraphsOutput().split('\n').filter((l) => l.includes('"msg":"graphql subscription"')).map((l) => JSON.parse(l));
-    await waitFor('a subscription log line', async () => subscriptions().length >= 1, undefined, 5_000).catch(() => undefined);
-    // With a request id of its own: the gateway's WebSocket to the subgraph does not carry the
-    // client's yet (README, Observability).
-    expect(subscriptions()).toEqual([expect.objectContaining({ subgraph: 'recommendations', type: 'subscription', requestId: expect.any(String) })]);
+    await waitFor('a subscription log line', async () => subscriptionLines('sub-123').length >= 1, undefined, 5_000).catch(() => undefined);
+    expect(subscriptionLines('sub-123')).toEqual([expect.objectContaining({ subgraph: 'recommendations', type: 'subscription' })]);
+  });
+
+  it('tells apart two graphql-ws clients\' subscriptions that share the gateway\'s socket to the subgraph', async () => {
+    const query = 'subscription { recommendationsUpdated(userId: "u_2", context: { limit: 3 }) { items { product { id } } } }';
+    const a = new LiveList<unknown>(souk.gatewayUrl, query, 'recommendationsUpdated', { 'x-request-id': 'ws-a' });
+    const b = new LiveList<unknown>(souk.gatewayUrl, query, 'recommendationsUpdated', { 'x-request-id': 'ws-b' });
+    try {
+      await Promise.all([a.waitFor(1), b.waitFor(1)]);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+    await waitFor('both log lines', async () => subscriptionLines('ws-a').length + subscriptionLines('ws-b').length >= 2, undefined, 5_000).catch(() => undefined);
+    expect(subscriptionLines('ws-a')).toHaveLength(1);
+    expect(subscriptionLines('ws-b')).toHaveLength(1);
   });
 
   it('answers a request without an id with a fresh one', async () => {

@@ -15,3 +15,16 @@ export function requestIdFrom(header: string | string[] | undefined): string {
   const id = Array.isArray(header) ? header[0] : header;
   return id !== undefined && VALID.test(id) ? id : randomUUID();
 }
+
+/**
+ * Where a subscription's request id travels from the gateway to a subgraph: a key of the
+ * graphql-ws subscribe message's `extensions`, since one gateway socket carries the subscriptions
+ * of many client requests and its upgrade headers belong to the first of them.
+ */
+export const REQUEST_ID_EXTENSION = 'requestId';
+
+/** The request id in a subscribe message's extensions, if one is there (validated by requestIdFrom). */
+export function subscriptionRequestId(extensions: Record<string, unknown> | undefined | null): string | undefined {
+  const id = extensions?.[REQUEST_ID_EXTENSION];
+  return typeof id === 'string' ? id : undefined;
+}

@@ -6,7 +6,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDi
 import { expressMiddleware } from '@as-integrations/express5';
 import { formatError } from '@souk/errors';
 import type { Logger } from '@souk/log';
-import { METRICS_CONTENT_TYPE, REQUEST_ID_HEADER, renderMetrics, requestIdFrom, subgraphMetrics } from '@souk/observability';
+import { METRICS_CONTENT_TYPE, REQUEST_ID_HEADER, renderMetrics, requestIdFrom, subgraphMetrics, subscriptionRequestId } from '@souk/observability';
 import express from 'express';
 import type { ExecutionResult, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
@@ -67,8 +67,11 @@ export async function startSubgraph<C extends BaseContext>(options: SubgraphOpti
   const wsCleanup = useServer(
     {
       schema,
-      // The gateway opens the socket; its upgrade request carries the id of the request that did.
-      context: async (ctx) => withRequestScope(await options.context(), logger, requestIdFrom(ctx.extra.request.headers[REQUEST_ID_HEADER])),
+      // The gateway shares one socket among many client subscriptions, so each subscribe message
+      // carries its client request's id in `extensions` (gateway/src/request-id.ts); the upgrade
+      // request's header is the fallback for a client that opens its own socket.
+      context: async (ctx, _id, payload) =>
+        withRequestScope(await options.context(), logger, requestIdFrom(subscriptionRequestId(payload.extensions) ?? ctx.extra.request.headers[REQUEST_ID_HEADER])),
       // One line per subscription, with the request id of the client request that opened it (as
       // operationPlugin writes one per query and mutation).
       onOperation: (_ctx, _id, payload, args) => {
