@@ -145,6 +145,20 @@ describe('two-tower serving through the gateway', () => {
     }
   }, 180_000);
 
+  it('runs a tower the same on the main thread and on the model\'s thread, and refuses spoilt files with the reason', async () => {
+    const { stdout } = await run('npx', ['tsx', 'test/e2e/onnx-sessions.ts', exportDir], { cwd: repoRoot, maxBuffer: 64 << 20 });
+    const r = JSON.parse(stdout.trim().split('\n').at(-1)!);
+    expect(r.out.thread.inputNames).toEqual(r.out.local.inputNames);
+    expect(r.out.thread.dims).toEqual([2, expect.any(Number)]);
+    expect(r.out.thread.embedding).toEqual(r.out.local.embedding);
+    expect(new Set(r.out.thread.embedding).size).toBeGreaterThan(1);
+    expect(r.released).toMatch(/released/);
+    expect(r.vocabSizes).toEqual(r.fileSizes);
+    expect(r.vocabSizes.items).toBeGreaterThan(100);
+    expect(r.badVocab).toMatch(/^ModelRefusedError: .*vocabulary items has fingerprint [0-9a-f]{16}, metadata says [0-9a-f]{16}/);
+    expect(r.badTower).toMatch(/^ModelRefusedError: .*user tower user_tower\.onnx has sha256/);
+  }, 120_000);
+
   it('keeps serving the live model when a published one is broken or does not match', async () => {
     const live = (await recommend(heavyUser)).modelVersion;
     const [{ version: liveVersion, embedding_table: table }] = await t.db.query<{ version: number; embedding_table: string }>("SELECT version, embedding_table FROM model_registry WHERE status = 'live'");

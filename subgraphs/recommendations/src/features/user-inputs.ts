@@ -1,5 +1,5 @@
-import * as ort from 'onnxruntime-node';
-import type { Feeds, ModelArtifact } from '../model/artifact';
+import type { ModelArtifact } from '../model/artifact';
+import { float32, int64, type Feeds } from '../model/tensor';
 import type { UserFeatures } from './user-features';
 
 /**
@@ -37,7 +37,7 @@ export function userFeeds(model: ModelArtifact, f: UserFeatures | null, userId: 
       const ids = (values[base] ?? values[`${base}_ids`])?.ids ?? [];
       const mask = new Float32Array(width);
       mask.fill(1, 0, Math.min(width, ids.length));
-      feeds[input.name] = new ort.Tensor('float32', mask, shape);
+      feeds[input.name] = float32(mask, shape);
       continue;
     }
     const val = values[input.name];
@@ -47,11 +47,11 @@ export function userFeeds(model: ModelArtifact, f: UserFeatures | null, userId: 
       if (val.scalar !== undefined) data[0] = BigInt(val.scalar);
       // The last `width` ids, oldest first, left-aligned: training's _pad.
       else (val.ids ?? []).slice(-width).forEach((id, i) => (data[i] = BigInt(id)));
-      feeds[input.name] = new ort.Tensor('int64', data, shape);
+      feeds[input.name] = int64(data, shape);
     } else {
       const data = new Float32Array(width);
       if (val.dense) data.set(val.dense.length > width ? Array.from(val.dense).slice(0, width) : val.dense);
-      feeds[input.name] = new ort.Tensor('float32', data, shape);
+      feeds[input.name] = float32(data, shape);
     }
   }
   return feeds;

@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
-import { metadataSchema, textEncoderConfigSchema, vocabsSchema, type ModelMetadata, type RankerMetadata, type TowerMetadata, type VocabName } from './metadata';
+import { metadataSchema, textEncoderConfigSchema, type ModelMetadata, type RankerMetadata, type TowerMetadata } from './metadata';
+import { ModelThreadHandle } from './model-thread';
+import { openSession, type OnnxSession } from './onnx-session';
 import { RANK_FEATURES } from '../pipeline/rank-features';
+import { float32, type Feeds } from './tensor';
 import { TextEncoder } from './text-encoder';
 import type { TextVectorStore } from './text-vectors';
-import { Vocab, type Vocabs } from './vocabs';
+import { buildVocabs, type Vocabs } from './vocabs';
 
 /** A model serving cannot honour: it is never loaded, and whatever was serving keeps serving. */
 export class ModelRefusedError extends Error {
@@ -16,14 +18,14 @@ export class ModelRefusedError extends Error {
   }
 }
 
-export type Feeds = Record<string, ort.Tensor>;
+export type { Feeds };
 
 /** One ONNX tower: named inputs in, `embedding` [batch, dim] out. */
 export class Tower {
   readonly inputNames: Set<string>;
 
   constructor(
-    private readonly session: ort.InferenceSession,
+    private readonly session: OnnxSession,
     readonly inputs: TowerMetadata['inputs'],
   ) {
     this.inputNames = new Set(inputs.map((i) => i.name));
@@ -37,33 +39,25 @@ export class Tower {
       if (!t) throw new Error(`tower input ${i.name} was not built`);
       own[i.name] = t;
     }
-    const out = (await this.session.run(own)).embedding.data as Float32Array;
+    const out = (await this.session.run(own, ['embedding'])).embedding.data as Float32Array;
     const dim = out.length / rows;
     return Array.from({ length: rows }, (_, r) => out.subarray(r * dim, (r + 1) * dim));
-  }
-
-  release(): Promise<void> {
-    return this.session.release();
   }
 }
 
 /** The re-ranker (Stage 2): one float32 matrix of cross features in, one score per row out. */
 export class Ranker {
   constructor(
-    private readonly session: ort.InferenceSession,
+    private readonly session: OnnxSession,
     readonly meta: RankerMetadata,
   ) {}
 
   async score(features: Float32Array, rows: number): Promise<Float32Array> {
     const width = this.meta.features.length;
-    const out = await this.session.run({ [this.meta.input]: new ort.Tensor('float32', features, [rows, width]) });
+    const out = await this.session.run({ [this.meta.input]: float32(features, [rows, width]) }, [this.meta.output]);
     const data = out[this.meta.output].data as Float32Array;
     // LightGBM's converter may return [rows, 1] or [rows]: either way one score per row.
     return data.length === rows ? data : Float32Array.from({ length: rows }, (_, r) => data[r * (data.length / rows)]);
-  }
-
-  release(): Promise<void> {
-    return this.session.release();
   }
 }
 
@@ -80,13 +74,6 @@ export interface ModelArtifact {
   release(): Promise<void>;
 }
 
-const sessionOptions: ort.InferenceSession.SessionOptions = {
-  graphOptimizationLevel: 'all',
-  // Requests run concurrently on a small machine: one thread per inference, no oversubscription.
-  intraOpNumThreads: 1,
-  interOpNumThreads: 1,
-};
-
 // The frozen text encoder is the same file in every export: load it once per content hash.
 const encoders = new Map<string, Promise<TextEncoder>>();
 
@@ -102,25 +89,19 @@ async function readJson(dir: string, file: string): Promise<unknown> {
   }
 }
 
-async function openTower(dir: string, name: 'user' | 'item', meta: TowerMetadata): Promise<Tower> {
-  const path = join(dir, meta.file);
-  const digest = await sha256(path).catch((err: Error) => {
-    throw new ModelRefusedError(dir, `${name} tower: ${err.message}`);
-  });
-  if (digest !== meta.sha256) throw new ModelRefusedError(dir, `${name} tower ${meta.file} has sha256 ${digest.slice(0, 12)}…, metadata says ${meta.sha256.slice(0, 12)}…`);
-  let session: ort.InferenceSession;
+/** A session on this thread; its file's hash was checked on the model's thread. */
+async function openLocal(dir: string, file: string, label: string): Promise<OnnxSession> {
   try {
-    session = await ort.InferenceSession.create(path, sessionOptions);
+    return await openSession(await readFile(join(dir, file)));
   } catch (err) {
-    throw new ModelRefusedError(dir, `${name} tower does not load: ${(err as Error).message}`);
+    throw new ModelRefusedError(dir, `${label} does not load: ${(err as Error).message}`);
   }
+}
+
+function checkInputs(dir: string, name: string, meta: TowerMetadata, got: readonly string[] | undefined): void {
   const want = meta.inputs.map((i) => i.name).sort().join(',');
-  const got = [...session.inputNames].sort().join(',');
-  if (want !== got) {
-    await session.release();
-    throw new ModelRefusedError(dir, `${name} tower inputs [${got}] do not match the metadata's [${want}]`);
-  }
-  return new Tower(session, meta.inputs);
+  const have = [...(got ?? [])].sort().join(',');
+  if (want !== have) throw new ModelRefusedError(dir, `${name} tower inputs [${have}] do not match the metadata's [${want}]`);
 }
 
 /**
@@ -133,14 +114,6 @@ export async function loadArtifact(dir: string, expectDim?: number, textStore: T
   const meta = parsed.data;
   if (!meta.normalized) throw new ModelRefusedError(dir, 'towers are not L2-normalised; the index ranks by cosine');
   if (expectDim !== undefined && meta.embedding_dim !== expectDim) throw new ModelRefusedError(dir, `embedding_dim ${meta.embedding_dim}, the database stores vector(${expectDim})`);
-
-  const rawVocabs = vocabsSchema.safeParse(await readJson(dir, meta.serving.files.vocabs));
-  if (!rawVocabs.success) throw new ModelRefusedError(dir, `${meta.serving.files.vocabs} is malformed`);
-  const vocabs = Object.fromEntries(Object.entries(rawVocabs.data).map(([k, tokens]) => [k, new Vocab(tokens)])) as Vocabs;
-  for (const [name, v] of Object.entries(vocabs) as [VocabName, Vocab][]) {
-    const want = meta.vocab_fingerprints[name];
-    if (want !== undefined && v.fingerprint() !== want) throw new ModelRefusedError(dir, `vocabulary ${name} has fingerprint ${v.fingerprint()}, metadata says ${want}`);
-  }
 
   const encCfg = textEncoderConfigSchema.safeParse(await readJson(dir, meta.serving.files.text_encoder_config));
   if (!encCfg.success) throw new ModelRefusedError(dir, `${meta.serving.files.text_encoder_config} is malformed`);
@@ -156,29 +129,52 @@ export async function loadArtifact(dir: string, expectDim?: number, textStore: T
     throw new ModelRefusedError(dir, `text encoder: ${err.message}`);
   });
 
-  const user = await openTower(dir, 'user', meta.towers.user);
-  const item = await openTower(dir, 'item', meta.towers.item).catch(async (err) => {
-    await user.release();
-    throw err;
-  });
-  let ranker: Ranker | null = null;
-  if (meta.ranker) {
-    if (meta.ranker.features.join() !== RANK_FEATURES.join()) {
-      await Promise.all([user.release(), item.release()]);
-      throw new ModelRefusedError(dir, `ranker features [${meta.ranker.features.join()}] are not the ones serving computes [${RANK_FEATURES.join()}]`);
-    }
-    try {
-      ranker = new Ranker(await ort.InferenceSession.create(join(dir, meta.ranker.file), sessionOptions), meta.ranker);
-    } catch (err) {
-      await Promise.all([user.release(), item.release()]);
-      throw new ModelRefusedError(dir, `ranker does not load: ${(err as Error).message}`);
-    }
+  if (meta.ranker && meta.ranker.features.join() !== RANK_FEATURES.join()) {
+    throw new ModelRefusedError(dir, `ranker features [${meta.ranker.features.join()}] are not the ones serving computes [${RANK_FEATURES.join()}]`);
   }
-  return {
-    version: meta.model_version, dir, dim: meta.embedding_dim, meta, vocabs, user, item, text: textEncoder, ranker,
-    // The text encoder is shared between versions and stays loaded.
-    release: async () => {
-      await Promise.all([user.release(), item.release(), ranker?.release()]);
+  const label = { user: 'user tower', item: 'product tower', ranker: 'ranker' };
+  const thread = await ModelThreadHandle.open(
+    {
+      dir,
+      verify: [
+        { file: meta.towers.user.file, sha256: meta.towers.user.sha256, label: label.user },
+        { file: meta.towers.item.file, sha256: meta.towers.item.sha256, label: label.item },
+      ],
+      sessions: { item: { file: meta.towers.item.file, label: label.item } },
+      vocabs: { file: meta.serving.files.vocabs, fingerprints: meta.vocab_fingerprints },
     },
+    `model v${meta.model_version}`,
+  ).catch((err: Error) => {
+    throw new ModelRefusedError(dir, err.message);
+  });
+  // What requests run stays on this thread (model-thread.ts says why): about 16 ms to create.
+  const local: OnnxSession[] = [];
+  const release = async () => {
+    await Promise.all([thread.release(), ...local.map((s) => s.release())]);
   };
+  try {
+    const userSession = await openLocal(dir, meta.towers.user.file, label.user);
+    local.push(userSession);
+    checkInputs(dir, 'user', meta.towers.user, userSession.inputNames);
+    const itemSession = thread.session('item');
+    checkInputs(dir, 'item', meta.towers.item, itemSession.inputNames);
+    let ranker: Ranker | null = null;
+    if (meta.ranker) {
+      const rankerSession = await openLocal(dir, meta.ranker.file, label.ranker);
+      local.push(rankerSession);
+      ranker = new Ranker(rankerSession, meta.ranker);
+    }
+    const vocabs = await buildVocabs(thread.loaded.vocabs);
+    return {
+      version: meta.model_version, dir, dim: meta.embedding_dim, meta, vocabs,
+      user: new Tower(userSession, meta.towers.user.inputs),
+      item: new Tower(itemSession, meta.towers.item.inputs),
+      text: textEncoder, ranker,
+      // The text encoder is shared between versions and stays loaded.
+      release,
+    };
+  } catch (err) {
+    await release();
+    throw err;
+  }
 }

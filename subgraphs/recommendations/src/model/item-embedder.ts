@@ -1,7 +1,7 @@
 import type { Db } from '@souk/db';
 import { fromVector, toVector } from '@souk/db';
-import * as ort from 'onnxruntime-node';
-import type { Feeds, ModelArtifact } from './artifact';
+import type { ModelArtifact } from './artifact';
+import { float32, int64, type Feeds } from './tensor';
 
 interface ProductRow {
   id: string;
@@ -48,14 +48,14 @@ export class ItemEmbedder {
     const v = model.vocabs;
     const n = rows.length;
     const text = await model.text.embed(rows.map(productText));
-    const ints = (f: (r: ProductRow) => number) => new ort.Tensor('int64', BigInt64Array.from(rows, (r) => BigInt(f(r))), [n]);
+    const ints = (f: (r: ProductRow) => number) => int64(BigInt64Array.from(rows, (r) => BigInt(f(r))), [n]);
     const dense = (width: number, f: (r: ProductRow, i: number) => ArrayLike<number> | null) => {
       const data = new Float32Array(n * width);
       rows.forEach((r, i) => {
         const x = f(r, i);
         if (x) data.set(x, i * width);
       });
-      return new ort.Tensor('float32', data, [n, width]);
+      return float32(data, [n, width]);
     };
     const width = (name: string) => Number(model.item.inputs.find((x) => x.name === name)?.shape[1] ?? 0);
     const feeds: Feeds = {

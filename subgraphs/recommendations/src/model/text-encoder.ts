@@ -1,21 +1,9 @@
-import { extname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
-import type { EncodeReply, EncodeRequest, ReadyReply, TextEncoderInit } from './text-encoder-worker';
+import type { Encoded, EncodeRequest, TextEncoderInit } from './text-encoder-worker';
 import type { TextVectorStore } from './text-vectors';
+import { WorkerClient, workerModule } from './worker-client';
 
-const WORKER = join(__dirname, `text-encoder-worker${extname(__filename)}`);
-// Run from TypeScript source (tsx, jest), the worker thread needs a TypeScript loader of its own:
-// tsx's require hook, registered before the worker module is required (an `--import tsx` in the
-// worker's execArgv did not reach it on Node 20).
-const WORKER_SOURCE = extname(__filename) === '.ts'
-  ? `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(WORKER)});`
-  : `require(${JSON.stringify(WORKER)});`;
-
-interface Pending {
-  resolve: (vecs: Float32Array[]) => void;
-  reject: (err: Error) => void;
-  n: number;
-}
+const WORKER = workerModule('text-encoder-worker');
+type EncoderThread = WorkerClient<TextEncoderInit, number, EncodeRequest, Encoded>;
 
 /**
  * all-MiniLM-L6-v2 in onnxruntime-node: the same frozen encoder training uses for product text and
@@ -28,27 +16,19 @@ interface Pending {
  */
 export class TextEncoder {
   private readonly cache = new Map<string, Float32Array>();
-  private readonly pending = new Map<number, Pending>();
-  private worker: Worker | null;
-  private nextId = 0;
 
   private constructor(
-    worker: Worker,
-    private readonly init: TextEncoderInit,
+    private readonly thread: EncoderThread,
     readonly dim: number,
     /** Identifies the encoder: cached user features computed with another encoder are recomputed. */
     readonly id: string,
     private readonly store: TextVectorStore | null,
     private readonly maxCached = 20_000,
-  ) {
-    this.worker = worker;
-    this.watch(worker);
-  }
+  ) {}
 
   static async load(files: { onnx: string; tokenizer: string }, maxTokens: number, id: string, store: TextVectorStore | null = null): Promise<TextEncoder> {
-    const init: TextEncoderInit = { onnx: files.onnx, tokenizer: files.tokenizer, maxTokens };
-    const { worker, dim } = await startWorker(init);
-    return new TextEncoder(worker, init, dim, id, store);
+    const { client, ready: dim } = await WorkerClient.start<TextEncoderInit, number, EncodeRequest, Encoded>(WORKER, { onnx: files.onnx, tokenizer: files.tokenizer, maxTokens }, 'text encoder');
+    return new TextEncoder(client, dim, id, store);
   }
 
   async embed(texts: string[]): Promise<Float32Array[]> {
@@ -75,10 +55,8 @@ export class TextEncoder {
     return texts.map((t) => found.get(t)!);
   }
 
-  async release(): Promise<void> {
-    const w = this.worker;
-    this.worker = null;
-    await w?.terminate();
+  release(): Promise<void> {
+    return this.thread.terminate();
   }
 
   private remember(text: string, v: Float32Array) {
@@ -88,63 +66,7 @@ export class TextEncoder {
   }
 
   private async run(texts: string[]): Promise<Float32Array[]> {
-    // A worker that died (it should not) is replaced on the next call rather than failing every later one.
-    if (!this.worker) {
-      this.worker = (await startWorker(this.init)).worker;
-      this.watch(this.worker);
-    }
-    const worker = this.worker;
-    const id = this.nextId++;
-    return new Promise<Float32Array[]>((resolve, reject) => {
-      // Only while a batch is out does the worker keep the process alive.
-      if (this.pending.size === 0) worker.ref();
-      this.pending.set(id, { resolve, reject, n: texts.length });
-      worker.postMessage({ id, texts } satisfies EncodeRequest);
-    });
+    const { data, dim } = await this.thread.request({ texts });
+    return Array.from({ length: texts.length }, (_, i) => data.subarray(i * dim, (i + 1) * dim));
   }
-
-  private watch(worker: Worker): void {
-    worker.on('message', (reply: EncodeReply) => {
-      const p = this.pending.get(reply.id);
-      if (!p) return;
-      this.settle(reply.id, worker);
-      if ('error' in reply) p.reject(new Error(`text encoder: ${reply.error}`));
-      else p.resolve(Array.from({ length: p.n }, (_, i) => reply.data.subarray(i * reply.dim, (i + 1) * reply.dim)));
-    });
-    const fail = (err: Error) => {
-      if (this.worker === worker) this.worker = null;
-      for (const [id, p] of this.pending) {
-        this.pending.delete(id);
-        p.reject(err);
-      }
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`text encoder worker exited with code ${code}`)));
-    // After the listeners: adding a 'message' listener refs the worker's port again.
-    if (this.pending.size === 0) worker.unref();
-  }
-
-  private settle(id: number, worker: Worker): void {
-    this.pending.delete(id);
-    if (this.pending.size === 0) worker.unref();
-  }
-}
-
-/** A worker with the encoder loaded and probed, and the width of its vectors. */
-function startWorker(init: TextEncoderInit): Promise<{ worker: Worker; dim: number }> {
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: init });
-  return new Promise((resolve, reject) => {
-    const onExit = (code: number) => reject(new Error(`text encoder worker exited with code ${code} before it was ready`));
-    worker.once('error', reject);
-    worker.once('exit', onExit);
-    worker.once('message', (m: ReadyReply) => {
-      worker.off('error', reject);
-      worker.off('exit', onExit);
-      if (m.ready) resolve({ worker, dim: m.dim });
-      else {
-        void worker.terminate();
-        reject(new Error(m.error));
-      }
-    });
-  });
 }
