@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Tokenizer } from '@huggingface/tokenizers';
-import * as ort from 'onnxruntime-node';
+import { openSession, type OnnxSession } from './onnx-session';
+import { int64 } from './tensor';
 import { serve } from './worker-port';
 
 // The thread TextEncoder runs all-MiniLM-L6-v2 on. onnxruntime-node runs a session synchronously
@@ -30,7 +31,7 @@ function truncate(ids: number[], maxTokens: number): number[] {
 
 interface Loaded {
   tokenizer: Tokenizer;
-  session: ort.InferenceSession;
+  session: OnnxSession;
   maxTokens: number;
 }
 
@@ -45,12 +46,12 @@ async function encode({ tokenizer, session, maxTokens }: Loaded, texts: string[]
     mask[i * len + j] = 1n;
   }));
   const result = await session.run({
-    input_ids: new ort.Tensor('int64', ids, [n, len]),
-    attention_mask: new ort.Tensor('int64', mask, [n, len]),
-    token_type_ids: new ort.Tensor('int64', new BigInt64Array(n * len), [n, len]),
-  });
-  // A copy of its own: the output may view memory onnxruntime reuses, and it is transferred.
-  const data = new Float32Array(result.embedding.data as Float32Array);
+    input_ids: int64(ids, [n, len]),
+    attention_mask: int64(mask, [n, len]),
+    token_type_ids: int64(new BigInt64Array(n * len), [n, len]),
+  }, ['embedding']);
+  // A buffer of its own (copyOutputs), so it can be transferred.
+  const data = result.embedding.data as Float32Array;
   return { data, dim: data.length / n };
 }
 
@@ -58,7 +59,7 @@ async function encode({ tokenizer, session, maxTokens }: Loaded, texts: string[]
 async function load(init: TextEncoderInit): Promise<{ ready: number; state: Loaded }> {
   const state: Loaded = {
     tokenizer: new Tokenizer(JSON.parse(readFileSync(init.tokenizer, 'utf8')), {}),
-    session: await ort.InferenceSession.create(init.onnx, { graphOptimizationLevel: 'all', intraOpNumThreads: 1, interOpNumThreads: 1 }),
+    session: await openSession(readFileSync(init.onnx), { copyOutputs: true }),
     maxTokens: init.maxTokens,
   };
   return { ready: (await encode(state, ['probe'])).dim, state };
