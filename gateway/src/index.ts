@@ -1,9 +1,10 @@
-import { loadConfig } from '@souk/config';
+import { applyGcSettings, loadConfig } from '@souk/config';
 import { startGateway } from './server';
 
 // `tsx gateway/src/index.ts`: the gateway process. Subgraph addresses come from the configuration.
 (async () => {
   const config = loadConfig();
+  applyGcSettings(config.gc);
   const gateway = await startGateway({
     port: config.ports.gateway,
     host: '0.0.0.0',

@@ -67,6 +67,9 @@ const schema = z.object({
   RERANK_BUDGET_MS: z.coerce.number().int().min(1).default(20),
   // How often each recommendations instance reads the registry for a newly published model.
   MODEL_POLL_MS: z.coerce.number().int().min(100).default(2000),
+  // V8's garbage collector in each serving process (gc.ts says why); 0 leaves V8's own choice.
+  GC_HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1000).default(300),
+  GC_MARKING_THREADS: z.coerce.number().int().min(0).max(64).default(1),
   // The running A/B experiment, as JSON: {"name": "...", "variants": [{"name": "control", "weight": 50},
   // {"name": "diverse", "weight": 50, "fairness": {"mmrLambda": 0.6}}]}. Unset: everyone in "control".
   AB_EXPERIMENT: z
@@ -114,6 +117,7 @@ export interface SoukConfig {
   /** Only the settings given; the recommendations subgraph supplies the rest. */
   fairness: Partial<{ newBusinessDays: number; newBusinessBoost: number; smallBusinessBoost: number; maxPerBusiness: number; maxPerCategory: number; mmrLambda: number }>;
   retrieval: { candidates: number; efSearch: number; probes: number; budgetMs: number; rerankBudgetMs: number; modelPollMs: number };
+  gc: { heapGrowingPercent: number; markingThreads: number };
 }
 
 export class ConfigError extends Error {
@@ -163,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SoukConfig {
     pushDebounceMs: e.PUSH_DEBOUNCE_MS,
     experiment: e.AB_EXPERIMENT,
     retrieval: { candidates: e.RETRIEVAL_CANDIDATES, efSearch: e.HNSW_EF_SEARCH, probes: e.IVFFLAT_PROBES, budgetMs: e.RETRIEVAL_BUDGET_MS, rerankBudgetMs: e.RERANK_BUDGET_MS, modelPollMs: e.MODEL_POLL_MS },
+    gc: { heapGrowingPercent: e.GC_HEAP_GROWING_PERCENT, markingThreads: e.GC_MARKING_THREADS },
     fairness: Object.fromEntries(
       Object.entries({
         newBusinessDays: e.FAIRNESS_NEW_BUSINESS_DAYS,

@@ -1,2 +1,3 @@
 export { loadConfig, ConfigError } from './env';
 export type { SoukConfig } from './env';
+export { applyGcSettings, gcFlags } from './gc';

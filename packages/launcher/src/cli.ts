@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { ConfigError, loadConfig } from '@souk/config';
+import { applyGcSettings, ConfigError, loadConfig } from '@souk/config';
 import { createLogger } from '@souk/log';
 import { curlFor, EXAMPLE_QUERY, exampleUser } from './example';
 import { startStack, type Stack } from './stack';
@@ -36,6 +36,7 @@ program
   .option('--gateway', 'also serve the gateway')
   .action(async (opts: { gateway?: boolean }) => {
     const config = loadConfig();
+    applyGcSettings(config.gc);
     const logger = createLogger('souk', config.logLevel);
     const stack = await startStack(config, logger, { gateway: Boolean(opts.gateway) });
     onShutdown(stack);
@@ -54,6 +55,7 @@ program
   .option('--retrain', 'train and publish a new model even if one is live')
   .action(async (opts: { users?: number; products?: number; events?: number; seed: number; epochs: number; train: boolean; retrain?: boolean }) => {
     const config = loadConfig();
+    applyGcSettings(config.gc);
     const logger = createLogger('souk', config.logLevel === 'info' ? 'warn' : config.logLevel);
     const say = (s: string) => process.stdout.write(`${s}\n`);
     say(`Souk demo: data in ${config.embedded.database ? config.pgliteDir + ' (embedded PGlite)' : 'PostgreSQL'}, realtime ${config.embedded.realtime ? 'in-process' : 'on Redis'}`);

@@ -1,4 +1,4 @@
-import { loadConfig } from '@souk/config';
+import { applyGcSettings, loadConfig } from '@souk/config';
 import { openDb } from '@souk/db';
 import { createLogger } from '@souk/log';
 import { openAvailabilityStore, openEventBus } from '@souk/realtime';
@@ -9,6 +9,7 @@ import { buildCatalogSubgraph } from './server';
 if (require.main === module) {
   (async () => {
     const config = loadConfig();
+    applyGcSettings(config.gc);
     const logger = createLogger('catalog', config.logLevel);
     const db = await openDb(config);
     const bus = openEventBus(config);

@@ -1,4 +1,4 @@
-import { loadConfig } from '@souk/config';
+import { applyGcSettings, loadConfig } from '@souk/config';
 import { openDb } from '@souk/db';
 import { createLogger } from '@souk/log';
 import { openEventBus, openFeatureCache } from '@souk/realtime';
@@ -8,6 +8,7 @@ import { buildInteractionsSubgraph } from './server';
 // Standalone process (docker runs one per subgraph). Cross-process events need REDIS_URL.
 (async () => {
   const config = loadConfig();
+  applyGcSettings(config.gc);
   const logger = createLogger('interactions', config.logLevel);
   const db = await openDb(config);
   const bus = openEventBus(config);

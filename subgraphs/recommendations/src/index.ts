@@ -1,4 +1,4 @@
-import { loadConfig } from '@souk/config';
+import { applyGcSettings, loadConfig } from '@souk/config';
 import { openDb } from '@souk/db';
 import { createLogger } from '@souk/log';
 import { openAvailabilityStore, openEventBus, openFeatureCache } from '@souk/realtime';
@@ -9,6 +9,7 @@ import { buildRecommendationsSubgraph, retrievalFromConfig } from './server';
 // Standalone process (docker runs one per subgraph). Live updates across processes need REDIS_URL.
 (async () => {
   const config = loadConfig();
+  applyGcSettings(config.gc);
   const logger = createLogger('recommendations', config.logLevel);
   const db = await openDb(config);
   const bus = openEventBus(config);

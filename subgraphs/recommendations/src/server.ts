@@ -19,6 +19,7 @@ import { DEFAULT_FAIRNESS, type FairnessConfig } from './pipeline/fairness';
 import { AvailabilityFilter } from './pipeline/filter';
 import { FallbackChain } from './recommenders/chain';
 import { PopularPool } from './recommenders/popular-pool';
+import { BackgroundLane } from './background';
 import { PopularityRecommender } from './recommenders/popularity';
 import { ProfileRecommender } from './recommenders/profile';
 import { TwoTowerRecommender, type TwoTowerOptions } from './recommenders/two-tower';
@@ -75,16 +76,18 @@ export function buildRecommendationsSubgraph(opts: RecommendationsOptions) {
   // Cold users with stated preferences get the profile path; users with history get the two-tower
   // pipeline once a model is live; anyone either cannot serve (or while they fail) gets popularity.
   const retrieval = { ...DEFAULT_RETRIEVAL, ...opts.retrieval };
-  const models = new ModelHolder(opts.db, new ItemEmbedder(opts.db), opts.logger, { pollMs: retrieval.modelPollMs, dim: EMBEDDING_DIM });
+  // One lane for the subgraph's background refreshes: popular pools, business facts, the embedding sweep (background.ts).
+  const lane = new BackgroundLane();
+  const models = new ModelHolder(opts.db, new ItemEmbedder(opts.db), opts.logger, { pollMs: retrieval.modelPollMs, dim: EMBEDDING_DIM, lane });
   const userFeatures = new RequestFeatures(new UserFeatureSource(opts.db, opts.featureCache ?? null));
   const twoTower = new TwoTowerRecommender(opts.db, models, userFeatures, opts.logger, retrieval);
-  const popular = new PopularPool(opts.db);
+  const popular = new PopularPool(opts.db, undefined, lane);
   const profile = new ProfileRecommender(opts.db, popular, models, userFeatures, retrieval.retrievalBudgetMs);
   const chain = new FallbackChain([profile, twoTower, new PopularityRecommender(opts.db, popular)], opts.logger);
   const fallback = new PostgresAvailability(opts.db);
   const filter = new AvailabilityFilter({ store: opts.availability ?? fallback, fallback, db: opts.db, logger: opts.logger });
   const impressions = new ImpressionLog(opts.db, opts.logger);
-  const candidateFeatures = new CandidateFeatureSource(opts.db);
+  const candidateFeatures = new CandidateFeatureSource(opts.db, undefined, lane);
   const service = new RecommendationService(
     chain, filter, candidateFeatures, opts.fairness ?? DEFAULT_FAIRNESS, opts.logger,
     opts.experiment ?? NO_EXPERIMENT, impressions,

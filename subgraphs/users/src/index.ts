@@ -1,4 +1,4 @@
-import { loadConfig } from '@souk/config';
+import { applyGcSettings, loadConfig } from '@souk/config';
 import { openDb } from '@souk/db';
 import { createLogger } from '@souk/log';
 import { startSubgraph } from '@souk/subgraph-kit';
@@ -7,6 +7,7 @@ import { buildUsersSubgraph } from './server';
 // Standalone process: `tsx subgraphs/users/src/index.ts` (docker runs one per subgraph).
 (async () => {
     const config = loadConfig();
+    applyGcSettings(config.gc);
     const logger = createLogger('users', config.logLevel);
     const db = await openDb(config);
     await startSubgraph({ ...buildUsersSubgraph({ db }), logger, port: config.ports.users, host: '0.0.0.0' });

@@ -5,6 +5,7 @@ import { loadArtifact, ModelRefusedError, type ModelArtifact } from './artifact'
 import { PostgresTextVectors, type TextVectorStore } from './text-vectors';
 import type { ItemEmbedder } from './item-embedder';
 import { warmUp } from './warm-up';
+import { BackgroundLane } from '../background';
 
 /** What one request uses, taken once: towers and the embedding table of the same version. */
 export interface LiveModel {
@@ -28,6 +29,8 @@ export interface ModelHolderOptions {
   graceMs?: number;
   /** How often products missing from the live table are embedded. */
   sweepMs?: number;
+  /** Where the sweep runs, one background statement at a time with the subgraph's other refreshes. */
+  lane?: BackgroundLane;
 }
 
 /**
@@ -59,7 +62,9 @@ export class ModelHolder {
   async start(): Promise<void> {
     await this.check();
     this.timers.push(setInterval(() => void this.check(), this.opts.pollMs).unref());
-    this.timers.push(setInterval(() => void this.sweep(), this.opts.sweepMs ?? 30_000).unref());
+    const lane = this.opts.lane ?? new BackgroundLane();
+    // Its NOT EXISTS over the whole catalog is a 60 ms statement on 100k products.
+    this.timers.push(setInterval(() => void lane.run(() => this.sweep()), this.opts.sweepMs ?? 30_000).unref());
   }
 
   async stop(): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Db } from '@souk/db';
+import { BackgroundLane } from '../background';
 
 export interface CandidateFeatures {
   businessId: string;
@@ -53,6 +54,7 @@ export class CandidateFeatureSource {
   constructor(
     private readonly db: Db,
     private readonly ttlMs = BUSINESS_TTL_MS,
+    private readonly lane = new BackgroundLane(),
   ) {}
 
   /** These businesses changed (created, renamed): their facts are read again when next needed. */
@@ -134,18 +136,18 @@ export class CandidateFeatureSource {
   private async refresh(): Promise<void> {
     const stale = Date.now() - this.loadedAt > this.ttlMs;
     if (!stale) return;
-    this.refreshing ??= this.db
-      .query<{ business_id: string; pct: number }>(
+    const read = async () => {
+      const rows = await this.db.query<{ business_id: string; pct: number }>(
         `SELECT p.business_id, percent_rank() OVER (ORDER BY sum(pp.score)) AS pct
          FROM product_popularity pp JOIN products p ON p.id = pp.product_id GROUP BY p.business_id`,
-      )
-      .then((rows) => {
-        this.percentiles = new Map(rows.map((r) => [r.business_id, Number(r.pct)]));
-        // Names and ages are re-read on use: bounded staleness even if a business.changed was missed.
-        this.businesses = new Map();
-        this.loadedAt = Date.now();
-      })
-      .finally(() => (this.refreshing = undefined));
+      );
+      this.percentiles = new Map(rows.map((r) => [r.business_id, Number(r.pct)]));
+      // Names and ages are re-read on use: bounded staleness even if a business.changed was missed.
+      this.businesses = new Map();
+      this.loadedAt = Date.now();
+    };
+    // The first read, which requests wait for, does not queue behind other background refreshes.
+    this.refreshing ??= (this.loadedAt === 0 ? read() : this.lane.run(read)).finally(() => (this.refreshing = undefined));
     // The first call waits for the numbers; later refreshes run while requests use the old ones
     // (a failed refresh keeps them and is retried on the next request).
     if (this.loadedAt === 0) await this.refreshing;

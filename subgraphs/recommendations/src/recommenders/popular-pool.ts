@@ -1,4 +1,5 @@
 import type { Db } from '@souk/db';
+import { BackgroundLane } from '../background';
 
 export interface PopularProduct {
   id: string;
@@ -44,6 +45,7 @@ export class PopularPool {
   constructor(
     private readonly db: Db,
     private readonly ttlMs = TTL_MS,
+    private readonly lane = new BackgroundLane(),
   ) {}
 
   /** Forget every cached ranking (the catalog changed). */
@@ -87,12 +89,12 @@ export class PopularPool {
   private refresh(key: string, pool: Pool, vertical: string | null, businessId: string | null): void {
     if (pool.refreshing) return;
     pool.refreshing = true;
-    const at = Date.now();
-    const rows = this.load(vertical, businessId);
-    rows.then(
+    // `at` is taken when the read starts, not when it was queued: the pool's age is its data's age.
+    const read = this.lane.run(async () => ({ at: Date.now(), rows: await this.load(vertical, businessId) }));
+    read.then(
       // Unless the catalog changed meanwhile: then the pool was dropped, and this read may predate the change.
-      () => {
-        if (this.entries.get(key) === pool) this.entries.set(key, { at, rows, refreshing: false });
+      ({ at, rows }) => {
+        if (this.entries.get(key) === pool) this.entries.set(key, { at, rows: Promise.resolve(rows), refreshing: false });
       },
       () => (pool.refreshing = false), // tried again on the next request
     );
