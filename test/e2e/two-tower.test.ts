@@ -121,6 +121,11 @@ describe('two-tower serving through the gateway', () => {
     expect(seen).toBe(true);
     const [row] = await t.db.query<{ n: number }>('SELECT count(*) AS n FROM item_embeddings_v1 WHERE product_id = $1', [id]);
     expect(row.n).toBe(1);
+    // The model's warm-up ran MiniLM and the product tower on a made-up product: it wrote neither.
+    const [warm] = await t.db.query<{ rows: number; texts: number }>(
+      "SELECT (SELECT count(*) FROM item_embeddings_v1 WHERE product_id = '')::int AS rows, (SELECT count(*) FROM text_embeddings WHERE text = 'warm up')::int AS texts",
+    );
+    expect(warm).toEqual({ rows: 0, texts: 0 });
   });
 
   it('pushes a fresh list to a subscriber after a cart event and after a publish', async () => {

@@ -22,6 +22,9 @@ export function productText(p: { title: string; category: string; brand: string 
 
 const BATCH = 256;
 
+/** No such id, business or category: every vocabulary maps it to its out-of-vocabulary index. */
+const WARM_UP_PRODUCT: ProductRow = { id: '', business_id: '', vertical: '', title: '', description: null, category: '', brand: null, price_range: 0, image: null };
+
 /**
  * Embeds products with the live product tower and upserts them into that version's table, so a
  * product created through the catalog is recommendable within seconds, without a rebuild. Called
@@ -44,10 +47,29 @@ export class ItemEmbedder {
     return rows.length;
   }
 
+  /**
+   * Runs the product tower once on a made-up product and writes nothing. A session's first run
+   * allocates and plans; without this, the first product created after a start or a swap paid for it
+   * (warm-up.ts).
+   */
+  async warmUp(model: ModelArtifact): Promise<void> {
+    await this.vectors(model, [WARM_UP_PRODUCT], [new Float32Array(model.text.dim)]);
+  }
+
   private async embedBatch(model: ModelArtifact, table: string, rows: ProductRow[]): Promise<void> {
+    const vectors = await this.vectors(model, rows, await model.text.embed(rows.map(productText)));
+    await this.db.query(
+      `INSERT INTO ${table} (product_id, business_id, vertical, embedding)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]::vector[])
+       ON CONFLICT (product_id) DO UPDATE SET business_id = EXCLUDED.business_id, vertical = EXCLUDED.vertical, embedding = EXCLUDED.embedding`,
+      [rows.map((r) => r.id), rows.map((r) => r.business_id), rows.map((r) => r.vertical), vectors.map((x) => toVector(x))],
+    );
+  }
+
+  /** The product tower's vectors of these products, given their text vectors. */
+  private vectors(model: ModelArtifact, rows: ProductRow[], text: Float32Array[]): Promise<Float32Array[]> {
     const v = model.vocabs;
     const n = rows.length;
-    const text = await model.text.embed(rows.map(productText));
     const ints = (f: (r: ProductRow) => number) => int64(BigInt64Array.from(rows, (r) => BigInt(f(r))), [n]);
     const dense = (width: number, f: (r: ProductRow, i: number) => ArrayLike<number> | null) => {
       const data = new Float32Array(n * width);
@@ -67,12 +89,6 @@ export class ItemEmbedder {
       text: dense(width('text') || text[0].length, (_r, i) => text[i]),
       image: dense(width('image') || 1280, (r) => (r.image ? fromVector(r.image) : null)),
     };
-    const vectors = await model.item.embed(feeds, n);
-    await this.db.query(
-      `INSERT INTO ${table} (product_id, business_id, vertical, embedding)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]::vector[])
-       ON CONFLICT (product_id) DO UPDATE SET business_id = EXCLUDED.business_id, vertical = EXCLUDED.vertical, embedding = EXCLUDED.embedding`,
-      [rows.map((r) => r.id), rows.map((r) => r.business_id), rows.map((r) => r.vertical), vectors.map((x) => toVector(x))],
-    );
+    return model.item.embed(feeds, n);
   }
 }

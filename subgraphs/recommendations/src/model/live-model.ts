@@ -119,7 +119,7 @@ export class ModelHolder {
         if (n === 0) break;
         added += n;
       }
-      await warmUp(this.db, artifact, row.embedding_table);
+      await warmUp(this.db, artifact, row.embedding_table, this.embedder);
       const previous = this.current;
       this.current = { version: row.version, table: row.embedding_table, artifact };
       countModelLoad('loaded');

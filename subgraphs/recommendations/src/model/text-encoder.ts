@@ -55,6 +55,11 @@ export class TextEncoder {
     return texts.map((t) => found.get(t)!);
   }
 
+  /** Runs the encoder once, caching and storing nothing: its first run allocates and plans (warm-up.ts). */
+  async warmUp(): Promise<void> {
+    await this.run(['warm up']);
+  }
+
   release(): Promise<void> {
     return this.thread.terminate();
   }
