@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createGatewayRuntime, getGraphQLWSOptions, usePrometheus } from '@graphql-hive/gateway';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
-import { attachRegistry, isValidRequestId, LATENCY_BUCKETS, METRICS_CONTENT_TYPE, renderMetrics, REQUEST_ID_HEADER } from '@souk/observability';
+import { attachRegistry, isValidRequestId, isWarmUpRequestId, LATENCY_BUCKETS, METRICS_CONTENT_TYPE, renderMetrics, REQUEST_ID_HEADER } from '@souk/observability';
 import { normalizeNodeRequest } from '@whatwg-node/server';
 import { Registry } from 'prom-client';
 import { IN_PROCESS_KIND, inProcessTransport, type InProcessExecute } from './in-process';
@@ -30,7 +30,15 @@ export interface GatewayOptions {
    * (in-process.ts); subscriptions still go to their URL.
    */
   inProcess?: Record<string, InProcessExecute>;
+  /**
+   * Run before the port opens, with a way to send GraphQL requests through this gateway in process:
+   * a client (or a readiness check) reaches it only after this resolves.
+   */
+  warmUp?: (send: GatewaySend) => Promise<void>;
 }
+
+/** One GraphQL request through the gateway's whole request pipeline, without a socket. */
+export type GatewaySend = (body: { query: string; variables?: Record<string, unknown>; operationName?: string }, requestId: string) => Promise<{ status: number; errors: number }>;
 
 export interface RunningGateway {
   url: string;
@@ -117,7 +125,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     // is replaced by a fresh one here, before Hive Gateway forwards it (as a header, or to an
     // in-process subgraph from this request's headers).
     const id = req.headers[REQUEST_ID_HEADER];
-    if (typeof id !== 'string' || !isValidRequestId(id)) req.headers[REQUEST_ID_HEADER] = randomUUID();
+    // The warm-up's ids are reserved: a request under one would be neither logged nor counted.
+    if (typeof id !== 'string' || !isValidRequestId(id) || isWarmUpRequestId(id)) req.headers[REQUEST_ID_HEADER] = randomUUID();
     void runtime(req, res);
   });
   // Idle keep-alive connections stay open longer than a client or load balancer keeps them (60 s is
@@ -134,6 +143,17 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     }),
     wsServer,
   );
+  if (opts.warmUp) {
+    await opts.warmUp(async (body, requestId) => {
+      const res = await runtime.fetch(`http://localhost${runtime.graphqlEndpoint}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [REQUEST_ID_HEADER]: requestId },
+        body: JSON.stringify(body),
+      });
+      const result = (await res.json()) as { errors?: unknown[] };
+      return { status: res.status, errors: result.errors?.length ?? 0 };
+    });
+  }
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -19,6 +19,8 @@ export interface RunningSouk {
 export async function startSouk(env: Record<string, string>, options: { oneProcess?: boolean } = {}): Promise<RunningSouk> {
   const [gateway, users, catalog, interactions, recommendations, pglite] = await freePorts(6);
   const common = {
+    // Tests need no warm JIT: a test that is about the warm-up asks for it.
+    WARM_UP_REQUESTS: '0',
     ...env,
     GATEWAY_PORT: String(gateway),
     USERS_PORT: String(users),

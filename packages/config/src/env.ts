@@ -70,6 +70,10 @@ const schema = z.object({
   // V8's garbage collector in each serving process (gc.ts says why); 0 leaves V8's own choice.
   GC_HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1000).default(300),
   GC_MARKING_THREADS: z.coerce.number().int().min(0).max(64).default(1),
+  // Recommendation requests the one-process stack sends through its own gateway before it opens the
+  // port (packages/launcher/src/warm-up.ts). Unset: 1,500 on PostgreSQL, none on the embedded
+  // PGlite, whose single connection would take minutes over them.
+  WARM_UP_REQUESTS: z.coerce.number().int().min(0).max(100_000).optional(),
   // The running A/B experiment, as JSON: {"name": "...", "variants": [{"name": "control", "weight": 50},
   // {"name": "diverse", "weight": 50, "fairness": {"mmrLambda": 0.6}}]}. Unset: everyone in "control".
   AB_EXPERIMENT: z
@@ -118,6 +122,7 @@ export interface SoukConfig {
   fairness: Partial<{ newBusinessDays: number; newBusinessBoost: number; smallBusinessBoost: number; maxPerBusiness: number; maxPerCategory: number; mmrLambda: number }>;
   retrieval: { candidates: number; efSearch: number; probes: number; budgetMs: number; rerankBudgetMs: number; modelPollMs: number };
   gc: { heapGrowingPercent: number; markingThreads: number };
+  warmUpRequests: number;
 }
 
 export class ConfigError extends Error {
@@ -168,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SoukConfig {
     experiment: e.AB_EXPERIMENT,
     retrieval: { candidates: e.RETRIEVAL_CANDIDATES, efSearch: e.HNSW_EF_SEARCH, probes: e.IVFFLAT_PROBES, budgetMs: e.RETRIEVAL_BUDGET_MS, rerankBudgetMs: e.RERANK_BUDGET_MS, modelPollMs: e.MODEL_POLL_MS },
     gc: { heapGrowingPercent: e.GC_HEAP_GROWING_PERCENT, markingThreads: e.GC_MARKING_THREADS },
+    warmUpRequests: e.WARM_UP_REQUESTS ?? (e.DATABASE_URL ? 1500 : 0),
     fairness: Object.fromEntries(
       Object.entries({
         newBusinessDays: e.FAIRNESS_NEW_BUSINESS_DAYS,

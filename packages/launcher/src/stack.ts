@@ -9,6 +9,7 @@ import { buildCatalogSubgraph } from '@souk/subgraph-catalog';
 import { buildInteractionsSubgraph } from '@souk/subgraph-interactions';
 import { buildRecommendationsSubgraph, DEFAULT_FAIRNESS, retrievalFromConfig } from '@souk/subgraph-recommendations';
 import { buildUsersSubgraph } from '@souk/subgraph-users';
+import { warmUpGateway } from './warm-up';
 
 // Runs every subgraph in one process over one database handle and one event bus. This is how the
 // embedded default works: PGlite is a single in-process connection and the in-process event bus
@@ -79,6 +80,7 @@ export async function startStack(config: SoukConfig, logger: Logger, options: { 
       queryPlanner: config.gatewayQueryPlanner,
       // Every subgraph is in this process: the gateway hands them operations directly.
       inProcess: config.gatewaySubgraphTransport === 'in-process' ? Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [name, s.execute])) : undefined,
+      warmUp: config.warmUpRequests > 0 ? (send) => warmUpGateway(send, db, config.warmUpRequests, logger) : undefined,
     });
   }
 

@@ -10,6 +10,17 @@ export function isValidRequestId(id: string): boolean {
   return VALID.test(id);
 }
 
+/**
+ * The ids of the requests a serving process sends through its own gateway before it takes traffic
+ * (packages/launcher/src/warm-up.ts): they are served in full but not logged as impressions or
+ * counted as served. The gateway replaces a client's id that starts with it.
+ */
+export const WARM_UP_REQUEST_PREFIX = 'souk-warm-up-';
+
+export function isWarmUpRequestId(id: string): boolean {
+  return id.startsWith(WARM_UP_REQUEST_PREFIX);
+}
+
 /** The id a request carries if it is usable, else a fresh one. */
 export function requestIdFrom(header: string | string[] | undefined): string {
   const id = Array.isArray(header) ? header[0] : header;

@@ -1,6 +1,6 @@
 import { NotFoundError } from '@souk/errors';
 import type { Logger } from '@souk/log';
-import { countFallback, countServed, stageTimer } from '@souk/observability';
+import { countFallback, countServed, isWarmUpRequestId, stageTimer } from '@souk/observability';
 import { assignVariant, type Experiment } from './experiments';
 import type { ImpressionLog } from './impressions';
 import type { CandidateFeatureSource } from './pipeline/candidate-features';
@@ -58,15 +58,18 @@ export class RecommendationService {
     // Title and price go out with the list. Stage 3 gave every candidate its facts, so this is no
     // query unless that stage failed over to a list from a recommender that had none.
     const candidates = await this.features.describe(available);
-    countServed(path, modelVersion);
     const servedAt = new Date();
     const items = candidates.slice(0, req.limit).map((c, i) => ({ productId: c.productId, title: c.title, price: c.price, score: c.score, reason: c.reason, rank: i + 1 }));
-    this.impressions.record(
-      items.map((item) => ({
-        requestId, userId: req.userId, productId: item.productId, rank: item.rank,
-        experiment: this.experiment.name, variant: variant.name, modelVersion, path, servedAt,
-      })),
-    );
+    // A start-up warm-up request is no one's list: neither an impression nor a served list.
+    if (!isWarmUpRequestId(requestId)) {
+      countServed(path, modelVersion);
+      this.impressions.record(
+        items.map((item) => ({
+          requestId, userId: req.userId, productId: item.productId, rank: item.rank,
+          experiment: this.experiment.name, variant: variant.name, modelVersion, path, servedAt,
+        })),
+      );
+    }
     return { userId: req.userId, items, modelVersion, path, variant: variant.name, generatedAt: servedAt.toISOString() };
   }
 
