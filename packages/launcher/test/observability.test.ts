@@ -1,7 +1,6 @@
-import { Writable } from 'node:stream';
 import { loadConfig } from '@souk/config';
 import { createLogger } from '@souk/log';
-import { createTestDb, freePorts, seedSmallMarketplace, type TestDb } from '@souk/testing';
+import { createTestDb, freePorts, logSink, seedSmallMarketplace, type TestDb } from '@souk/testing';
 import { startStack, type Stack } from '../src/stack';
 
 // The embedded default: four subgraphs and the gateway in one process. Metrics must register once
@@ -11,13 +10,7 @@ describe('observability of the embedded default', () => {
   let t: TestDb;
   let stack: Stack;
   let ports: number[];
-  const lines: Record<string, any>[] = [];
-  const sink = new Writable({
-    write(chunk, _enc, cb) {
-      for (const l of String(chunk).split('\n')) if (l) lines.push(JSON.parse(l));
-      cb();
-    },
-  });
+  const { sink, lines } = logSink();
 
   beforeAll(async () => {
     t = await createTestDb('pglite');

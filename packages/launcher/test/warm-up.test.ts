@@ -1,8 +1,7 @@
-import { Writable } from 'node:stream';
 import { loadConfig } from '@souk/config';
 import { createLogger } from '@souk/log';
 import { WARM_UP_REQUEST_PREFIX } from '@souk/observability';
-import { createTestDb, freePorts, seedSmallMarketplace, waitFor, type TestDb } from '@souk/testing';
+import { createTestDb, freePorts, logSink, seedSmallMarketplace, type TestDb, waitFor } from '@souk/testing';
 import { startStack, type Stack } from '../src/stack';
 import { warmUpRequest } from '../src/warm-up';
 
@@ -28,13 +27,7 @@ describe('warm-up requests', () => {
 describe('the stack warms up through its gateway before it opens the port', () => {
   let t: TestDb;
   let stack: Stack;
-  const lines: Record<string, any>[] = [];
-  const sink = new Writable({
-    write(chunk, _enc, cb) {
-      for (const l of String(chunk).split('\n')) if (l) lines.push(JSON.parse(l));
-      cb();
-    },
-  });
+  const { sink, lines } = logSink();
 
   beforeAll(async () => {
     t = await createTestDb('pglite');

@@ -1,9 +1,9 @@
-import { Writable } from 'node:stream';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { NotFoundError } from '@souk/errors';
 import { createLogger } from '@souk/log';
 import gql from 'graphql-tag';
 import { startSubgraph, type RequestScope, type RunningSubgraph } from '../src';
+import { logSink } from '@souk/testing';
 
 // A toy subgraph: what matters is what the kit adds around any schema (request id, ctx.log,
 // operation metrics, error counts), not the resolvers.
@@ -27,13 +27,7 @@ const resolvers = {
 
 describe('request scope of a subgraph', () => {
   let server: RunningSubgraph;
-  const lines: Record<string, any>[] = [];
-  const sink = new Writable({
-    write(chunk, _enc, cb) {
-      for (const l of String(chunk).split('\n')) if (l) lines.push(JSON.parse(l));
-      cb();
-    },
-  });
+  const { sink, lines } = logSink();
 
   beforeAll(async () => {
     server = await startSubgraph({

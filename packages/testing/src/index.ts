@@ -5,3 +5,4 @@ export type { GraphQLResponse } from './graphql';
 export { seedSmallMarketplace } from './seed';
 export { freePorts, startTs, waitFor, repoRoot } from './processes';
 export type { SoukProcess } from './processes';
+export { logSink } from './log-sink';
