@@ -48,11 +48,12 @@ export class ItemEmbedder {
   }
 
   /**
-   * Runs the product tower once on a made-up product and writes nothing. A session's first run
-   * allocates and plans; without this, the first product created after a start or a swap paid for it
-   * (warm-up.ts).
+   * Runs what a new product needs, MiniLM and the product tower, once on a made-up product, and
+   * writes nothing. A session's first run allocates and plans; without this, the first product
+   * created after a start or a swap paid for it (warm-up.ts).
    */
   async warmUp(model: ModelArtifact): Promise<void> {
+    await model.text.warmUp();
     await this.vectors(model, [WARM_UP_PRODUCT], [new Float32Array(model.text.dim)]);
   }
 

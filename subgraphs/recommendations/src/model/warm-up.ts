@@ -14,7 +14,6 @@ import type { ItemEmbedder } from './item-embedder';
  * cores for about half a second (bench:serve's first freshness probe).
  */
 export async function warmUp(db: Db, artifact: ModelArtifact, table: string, embedder: ItemEmbedder): Promise<void> {
-  await artifact.text.warmUp();
   await embedder.warmUp(artifact);
   const [vec] = await artifact.user.embed(userFeeds(artifact, null, '', []), 1);
   await retrieve(db, table, vec, { k: 200, efSearch: 200, probes: 10, vertical: null, businessId: null });
