@@ -5,7 +5,7 @@ import { Client } from 'pg';
 import { benchEnv, benchPaths, type BenchOptions } from './config';
 import { DEFAULT_MIX, loadPopulation, RECOMMEND_QUERY, requestMaker } from './contexts';
 import { ensureDataset, removeProbeProducts } from './dataset';
-import { runFreshness, type FreshnessTrial } from './freshness';
+import { freshnessTargets, runFreshness, type FreshnessTrial } from './freshness';
 import { GraphqlClient } from './gql';
 import { measureIndex } from './index-recall';
 import { runLoad, type LoadResult } from './load';
@@ -155,6 +155,7 @@ async function main() {
       return null;
     });
 
+    const freshTargets = o.freshnessTrials > 0 ? await freshnessTargets(pg, o.freshnessTrials) : [];
     const loadBefore = loadavg().map((x) => Math.round(x * 100) / 100);
     let swapsDone = !(model && o.swaps > 0);
     let freshDone = o.freshnessTrials === 0;
@@ -177,7 +178,7 @@ async function main() {
     const maxLimit = Number(process.env.MAX_RECOMMENDATIONS ?? 50);
     const freshRun: Promise<FreshnessTrial[]> = o.freshnessTrials > 0
       ? sleep(3000)
-        .then(() => runFreshness(probeClient, pg, { trials: o.freshnessTrials, timeoutS: o.freshnessTimeout, userId: population.active[0], maxLimit, runId: stamp }, say))
+        .then(() => runFreshness(probeClient, freshTargets, { trials: o.freshnessTrials, timeoutS: o.freshnessTimeout, userId: population.active[0], maxLimit, runId: stamp }, say))
         .catch((err: Error) => {
           notes.push(`freshness probe failed: ${err.message}`);
           return [];

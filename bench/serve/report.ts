@@ -186,7 +186,7 @@ export function finalLine(result: Record<string, unknown>, k: number): string {
  * spread over many seconds is queueing or per-request cost; one packed into a few seconds is stalls
  * (a GC, a background query, a swap), and those seconds say when.
  */
-function tailClusters(l: LoadResult): { threshold_ms: number; requests: number; seconds: number; worst: { at_s: number; requests: number }[] } {
+function tailClusters(l: LoadResult): { threshold_ms: number; requests: number; seconds: number; worst: { at_s: number; requests: number }[]; load_started_at: string } {
   const threshold = l.latency.percentile(99) / 1000;
   const t0 = l.timeline.sent[0] ?? 0;
   const bySecond = new Map<number, number>();
@@ -199,7 +199,9 @@ function tailClusters(l: LoadResult): { threshold_ms: number; requests: number; 
     bySecond.set(sec, (bySecond.get(sec) ?? 0) + 1);
   }
   const worst = [...bySecond].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([at_s, requests]) => ({ at_s, requests }));
-  return { threshold_ms: round(threshold, 2), requests: n, seconds: bySecond.size, worst };
+  // The wall-clock start, so that "second 14" can be found in the stack's logs and in samplers run beside it.
+  const loadStartedAt = new Date(performance.timeOrigin + t0).toISOString();
+  return { threshold_ms: round(threshold, 2), requests: n, seconds: bySecond.size, worst, load_started_at: loadStartedAt };
 }
 
 const fmt = (x: number | null) => (x === null ? '-' : x.toFixed(2)).padStart(9);

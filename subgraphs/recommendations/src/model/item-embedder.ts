@@ -1,5 +1,6 @@
 import type { Db } from '@souk/db';
 import { fromVector, toVector } from '@souk/db';
+import { BACKGROUND_SETTINGS } from '../background';
 import type { ModelArtifact } from './artifact';
 import { float32, int64, type Feeds } from './tensor';
 
@@ -37,12 +38,13 @@ export class ItemEmbedder {
   /** Embeds the given products (or, without ids, up to `limit` the table lacks); returns how many. */
   async embed(model: ModelArtifact, table: string, productIds?: readonly string[], limit = 2000): Promise<number> {
     const filter = productIds ? 'p.id = ANY($1::text[])' : `NOT EXISTS (SELECT 1 FROM ${table} e WHERE e.product_id = p.id)`;
-    const rows = await this.db.query<ProductRow>(
-      `SELECT p.id, p.business_id, b.vertical, p.title, p.description, p.category, p.brand, p.price_range, i.embedding::text AS image
+    const sql = `SELECT p.id, p.business_id, b.vertical, p.title, p.description, p.category, p.brand, p.price_range, i.embedding::text AS image
          FROM products p JOIN businesses b ON b.id = p.business_id LEFT JOIN product_images i ON i.product_id = p.id
-        WHERE ${filter} ORDER BY p.id LIMIT ${productIds ? '$2' : '$1'}`,
-      productIds ? [productIds, productIds.length] : [limit],
-    );
+        WHERE ${filter} ORDER BY p.id LIMIT ${productIds ? '$2' : '$1'}`;
+    // The sweep (no ids) is a background statement over the whole catalog: one core, no parallel workers.
+    const rows = productIds
+      ? await this.db.query<ProductRow>(sql, [productIds, productIds.length])
+      : await this.db.queryWithSettings<ProductRow>(BACKGROUND_SETTINGS, sql, [limit]);
     for (let i = 0; i < rows.length; i += BATCH) await this.embedBatch(model, table, rows.slice(i, i + BATCH));
     return rows.length;
   }

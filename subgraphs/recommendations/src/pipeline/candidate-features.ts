@@ -1,5 +1,5 @@
 import type { Db } from '@souk/db';
-import { BackgroundLane } from '../background';
+import { BACKGROUND_SETTINGS, BackgroundLane } from '../background';
 
 export interface CandidateFeatures {
   businessId: string;
@@ -137,7 +137,8 @@ export class CandidateFeatureSource {
     const stale = Date.now() - this.loadedAt > this.ttlMs;
     if (!stale) return;
     const read = async () => {
-      const rows = await this.db.query<{ business_id: string; pct: number }>(
+      const rows = await this.db.queryWithSettings<{ business_id: string; pct: number }>(
+        BACKGROUND_SETTINGS,
         `SELECT p.business_id, percent_rank() OVER (ORDER BY sum(pp.score)) AS pct
          FROM product_popularity pp JOIN products p ON p.id = pp.product_id GROUP BY p.business_id`,
       );

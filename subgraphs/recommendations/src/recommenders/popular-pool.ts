@@ -1,5 +1,5 @@
 import type { Db } from '@souk/db';
-import { BackgroundLane } from '../background';
+import { BACKGROUND_SETTINGS, BackgroundLane } from '../background';
 
 export interface PopularProduct {
   id: string;
@@ -108,7 +108,8 @@ export class PopularPool {
     const params: string[] = [];
     if (vertical) where.push(`b.vertical = $${params.push(vertical)}`);
     if (businessId) where.push(`b.id = $${params.push(businessId)}`);
-    const rows = await this.db.query<{ id: string; category: string; brand: string | null; vertical: string; business_id: string; business_name: string; title: string; price: number; score: number }>(
+    const rows = await this.db.queryWithSettings<{ id: string; category: string; brand: string | null; vertical: string; business_id: string; business_name: string; title: string; price: number; score: number }>(
+      BACKGROUND_SETTINGS,
       `SELECT p.id, p.category, p.brand, b.vertical, b.id AS business_id, b.name AS business_name, p.title, p.price, pp.score
          FROM product_popularity pp
          JOIN products p ON p.id = pp.product_id
