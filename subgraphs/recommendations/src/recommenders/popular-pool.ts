@@ -13,11 +13,14 @@ export interface PopularProduct {
   score: number;
 }
 
-// The most popular eligible products per (vertical, business), shared by every request for half a
-// minute: the ranking is the same for everyone, and it was the heaviest query of the popularity
-// and profile paths (50-90 ms for a whole vertical on 100k products in bench:serve; with a 5 s life
-// the four unfiltered and vertical pools cost PostgreSQL 8 % of a core).
-// - Past its half minute a pool is still served while one refresh runs in the background, so no
+// The most popular eligible products per (vertical, business), shared by every request for five
+// minutes: the ranking is the same for everyone and moves slowly, and it was the heaviest query of
+// the popularity and profile paths (50-110 ms for a whole vertical on 100k products in bench:serve;
+// with a 5 s life the four unfiltered and vertical pools cost PostgreSQL 8 % of a core). With a
+// half-minute life, PostgreSQL's statement log put a bench:serve run's slowest 1 % in the seconds
+// of each round of refreshes, even one statement a second: on two busy cores each takes one of
+// them for 50-110 ms.
+// - Past its five minutes a pool is still served while one refresh runs in the background, so no
 //   request waits out that query (those waits were the slowest answers of the popularity path).
 // - A catalog change (an opening or product bus event) drops every pool instead: the next request
 //   waits for the query. A stock change drops them only when one of its products has a popularity
@@ -26,7 +29,7 @@ export interface PopularProduct {
 //   slowest second of a bench:serve run. A product back in stock is eligible from the very next
 //   request. Stage 4 filters every served list against live availability either way, so nothing
 //   sold out is served from a pool.
-const TTL_MS = 30_000;
+const TTL_MS = 5 * 60_000;
 const SIZE = 2_000;
 // Store pages add a pool per business: past this many, the least recently created one goes.
 const MAX_POOLS = 2_000;
