@@ -14,11 +14,12 @@ export const BACKGROUND_SETTINGS: Readonly<Record<string, string>> = { max_paral
  * 50-90 ms statement on 100k products. Loaded together at start, they also expired together: four
  * or five of them then started in the same tick, PostgreSQL took both cores of a 2-core machine for
  * a few hundred milliseconds, and that one second held about half of a bench:serve run's slowest
- * 1 %. In one lane they take one core at a time (with BACKGROUND_SETTINGS), a second apart, so
- * that the serving path's own queries get PostgreSQL back in between: with a quarter-second gap a
- * round of them (the sweep, four pools, the percentiles) still filled 1.3 s at about half a core,
- * and PostgreSQL's logged statements put the slowest 1 % of a run in exactly those seconds. Only refreshes go through it: a first
- * load, which a request waits for, never queues behind one.
+ * 1 %. In one lane they run one at a time, each on one core (its statements use
+ * BACKGROUND_SETTINGS), a second apart, so that the serving path's own queries get PostgreSQL back
+ * in between: with a quarter-second gap a round of them (the sweep, four pools, the percentiles)
+ * still filled 1.3 s at about half a core, and PostgreSQL's statement log put the slowest 1 % of a
+ * run in exactly those seconds. Only refreshes go through it: a first load, which a request waits
+ * for, never queues behind one.
  */
 export class BackgroundLane {
   private last: Promise<unknown> = Promise.resolve();
