@@ -4,7 +4,8 @@ import { startGateway } from './server';
 // `tsx gateway/src/index.ts`: the gateway process. Subgraph addresses come from the configuration.
 (async () => {
   const config = loadConfig();
-  applyGcSettings(config.gc);
+  const gcWarning = applyGcSettings(config.gc);
+  if (gcWarning) console.log(JSON.stringify({ level: 'warn', msg: gcWarning }));
   const gateway = await startGateway({
     port: config.ports.gateway,
     host: '0.0.0.0',

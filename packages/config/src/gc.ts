@@ -24,7 +24,29 @@ export function gcFlags(gc: SoukConfig['gc']): string[] {
  * Applies them to this process. V8 reads both at each collection, so setting them at start-up,
  * before any load, takes effect: bench:serve's GC counts (from the process's own metrics) went from
  * 5-9 major GCs a minute to 1 with this call and no command-line flag.
+ *
+ * Returns a warning for the log when the process was started without YOUNG_GENERATION_FLAG.
  */
-export function applyGcSettings(gc: SoukConfig['gc']): void {
+export function applyGcSettings(gc: SoukConfig['gc']): string | null {
   for (const flag of gcFlags(gc)) setFlagsFromString(flag);
+  return youngGenerationSized()
+    ? null
+    : `V8's young generation is at its default size: start serving processes with NODE_OPTIONS=${YOUNG_GENERATION_FLAG} (fewer minor GCs, and almost no major ones: README "Serving")`;
+}
+
+// The young generation: 64 MB semi-spaces instead of V8's 16 MB. At 100 req/s a process allocates
+// about 80 MB/s, so with 16 MB a minor GC came every ~150 ms, and whatever a request still held at
+// two of them (its statement parameters, graphql-js results, stream objects) was promoted: about
+// 5 MB/s into the old generation, which brought a major GC every 60-100 s. With 64 MB, a minor GC
+// every ~600 ms: requests are long gone by the second one. bench:serve, 60 s runs at 100 req/s: 94
+// minor GCs instead of ~380 (0.6 s of pauses instead of 1.1-1.3 s) and no major GC, where the
+// default had 0-2, each of which put its second in the slowest 1 %; a 300 s run: see README
+// "Serving". V8 sizes the young generation when it creates the heap, so unlike the two settings
+// above this one can only come from the command line or NODE_OPTIONS: scripts/demo.sh, the
+// Dockerfile and bench:serve's stack start every serving process with it.
+export const YOUNG_GENERATION_FLAG = '--max-semi-space-size=64';
+
+/** Whether this process was started with a semi-space size of its own (command line or NODE_OPTIONS). */
+export function youngGenerationSized(execArgv: readonly string[] = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? ''): boolean {
+  return [...execArgv, ...nodeOptions.split(/\s+/)].some((arg) => /^--max[-_]semi[-_]space[-_]size=\d+$/.test(arg));
 }

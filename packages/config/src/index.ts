@@ -1,3 +1,3 @@
 export { loadConfig, ConfigError } from './env';
 export type { SoukConfig } from './env';
-export { applyGcSettings, gcFlags } from './gc';
+export { applyGcSettings, gcFlags, YOUNG_GENERATION_FLAG, youngGenerationSized } from './gc';

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, gcFlags, loadConfig } from '@souk/config';
+import { ConfigError, gcFlags, loadConfig, YOUNG_GENERATION_FLAG, youngGenerationSized } from '@souk/config';
 
 describe('GC settings', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'souk-gc-'));
@@ -20,5 +20,14 @@ describe('GC settings', () => {
   it('refuse a negative or fractional setting, naming it', () => {
     expect(() => loadConfig({ SOUK_DATA_DIR: dataDir, GC_HEAP_GROWING_PERCENT: '-5' })).toThrow(ConfigError);
     expect(() => loadConfig({ SOUK_DATA_DIR: dataDir, GC_MARKING_THREADS: '1.5' })).toThrow(/GC_MARKING_THREADS/);
+  });
+
+  it('see a young generation sized on the command line or in NODE_OPTIONS, and only there', () => {
+    expect(youngGenerationSized([YOUNG_GENERATION_FLAG], '')).toBe(true);
+    expect(youngGenerationSized(['--import', 'tsx'], `--enable-source-maps ${YOUNG_GENERATION_FLAG}`)).toBe(true);
+    expect(youngGenerationSized([], '--max_semi_space_size=32')).toBe(true);
+    expect(youngGenerationSized(['--import', 'tsx'], '')).toBe(false);
+    expect(youngGenerationSized([], '--max-old-space-size=4096')).toBe(false);
+    expect(youngGenerationSized([], '--max-semi-space-size')).toBe(false); // no size: V8 would refuse it
   });
 });

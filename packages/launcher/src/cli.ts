@@ -36,8 +36,9 @@ program
   .option('--gateway', 'also serve the gateway')
   .action(async (opts: { gateway?: boolean }) => {
     const config = loadConfig();
-    applyGcSettings(config.gc);
+    const gcWarning = applyGcSettings(config.gc);
     const logger = createLogger('souk', config.logLevel);
+    if (gcWarning) logger.warn(gcWarning);
     const stack = await startStack(config, logger, { gateway: Boolean(opts.gateway) });
     onShutdown(stack);
     logger.info({ subgraphs: Object.fromEntries(Object.entries(stack.subgraphs).map(([k, v]) => [k, v.url])), gateway: stack.gateway?.url }, 'souk is serving');
@@ -55,8 +56,9 @@ program
   .option('--retrain', 'train and publish a new model even if one is live')
   .action(async (opts: { users?: number; products?: number; events?: number; seed: number; epochs: number; train: boolean; retrain?: boolean }) => {
     const config = loadConfig();
-    applyGcSettings(config.gc);
+    const gcWarning = applyGcSettings(config.gc);
     const logger = createLogger('souk', config.logLevel === 'info' ? 'warn' : config.logLevel);
+    if (gcWarning) logger.warn(gcWarning);
     const say = (s: string) => process.stdout.write(`${s}\n`);
     say(`Souk demo: data in ${config.embedded.database ? config.pgliteDir + ' (embedded PGlite)' : 'PostgreSQL'}, realtime ${config.embedded.realtime ? 'in-process' : 'on Redis'}`);
     const stack = await startStack(config, logger, { gateway: true });

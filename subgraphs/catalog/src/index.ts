@@ -9,8 +9,9 @@ import { buildCatalogSubgraph } from './server';
 if (require.main === module) {
   (async () => {
     const config = loadConfig();
-    applyGcSettings(config.gc);
+    const gcWarning = applyGcSettings(config.gc);
     const logger = createLogger('catalog', config.logLevel);
+    if (gcWarning) logger.warn(gcWarning);
     const db = await openDb(config);
     const bus = openEventBus(config);
     // The writer of availability rebuilds it from the database on start-up (Redis with REDIS_URL).

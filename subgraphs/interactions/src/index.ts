@@ -8,8 +8,9 @@ import { buildInteractionsSubgraph } from './server';
 // Standalone process (docker runs one per subgraph). Cross-process events need REDIS_URL.
 (async () => {
   const config = loadConfig();
-  applyGcSettings(config.gc);
+  const gcWarning = applyGcSettings(config.gc);
   const logger = createLogger('interactions', config.logLevel);
+  if (gcWarning) logger.warn(gcWarning);
   const db = await openDb(config);
   const bus = openEventBus(config);
   const subgraph = buildInteractionsSubgraph({ db, bus, maxBatch: config.limits.interactionBatch, popularityHalfLifeDays: config.popularityHalfLifeDays, features: openFeatureCache(config, 'own-process') });

@@ -9,8 +9,9 @@ import { buildRecommendationsSubgraph, retrievalFromConfig } from './server';
 // Standalone process (docker runs one per subgraph). Live updates across processes need REDIS_URL.
 (async () => {
   const config = loadConfig();
-  applyGcSettings(config.gc);
+  const gcWarning = applyGcSettings(config.gc);
   const logger = createLogger('recommendations', config.logLevel);
+  if (gcWarning) logger.warn(gcWarning);
   const db = await openDb(config);
   const bus = openEventBus(config);
   // Redis with REDIS_URL (warmed by the catalog; re-warmed by the filter if found empty), else

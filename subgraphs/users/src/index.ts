@@ -7,8 +7,9 @@ import { buildUsersSubgraph } from './server';
 // Standalone process: `tsx subgraphs/users/src/index.ts` (docker runs one per subgraph).
 (async () => {
     const config = loadConfig();
-    applyGcSettings(config.gc);
+    const gcWarning = applyGcSettings(config.gc);
     const logger = createLogger('users', config.logLevel);
+    if (gcWarning) logger.warn(gcWarning);
     const db = await openDb(config);
     await startSubgraph({ ...buildUsersSubgraph({ db }), logger, port: config.ports.users, host: '0.0.0.0' });
 })().catch((err) => {
