@@ -16,9 +16,18 @@ export class PgDb implements Db {
   private readonly pool: Pool;
 
   constructor(connectionString: string, options: { max?: number } = {}) {
+    const max = options.max ?? 10;
     this.pool = new Pool({
       connectionString,
-      max: options.max ?? 10,
+      max,
+      // Connections stay open once opened. pg-pool's default closes one idle for 10 s, and the next
+      // burst opens it again: a new backend runs its first statements on cold caches (no plans, empty
+      // relation and type caches). In bench:serve the seconds in which the pool closed and re-opened
+      // connections were among those holding the slowest 1 %.
+      min: max,
+      // So idle connections no longer close themselves: they must not keep a process alive either (a
+      // CLI or a test that ends without close() would otherwise never exit).
+      allowExitOnIdle: true,
       types: { getTypeParser: ((oid: number, format?: string) => TYPE_PARSERS[oid] ?? types.getTypeParser(oid, format as 'text')) as typeof types.getTypeParser },
     });
     // An idle client that loses its server must not crash the process; the next query reconnects.
