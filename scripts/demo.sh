@@ -7,6 +7,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
 if [[ " $* " != *" --no-train "* ]]; then bash training/setup.sh; fi
-# A 64 MB young generation for the serving process: V8 takes it only at start-up (packages/config/src/gc.ts).
-export NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--max-semi-space-size=64"
 exec npx tsx packages/launcher/src/cli.ts demo "$@"

@@ -63,8 +63,8 @@ export interface StackOptions {
 
 export async function startStack(env: BenchEnv, paths: BenchPaths, stamp: string, extraEnv: Record<string, string> = {}, o: StackOptions = { topology: 'one-process' }): Promise<RunningStack> {
   const topology = o.topology;
-  // Each server process starts as the product's start commands start it (scripts/demo.sh, the
-  // Dockerfile): with its young generation sized. --node-flags come after, so they can override it.
+  // Each server process starts as the product's start commands start it (npm and npx take it from
+  // .npmrc): with its young generation sized. --node-flags come after, so they can override it.
   const nodeFlags = [YOUNG_GENERATION_FLAG, ...(o.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] : []), ...(o.nodeFlags ?? [])];
   const busy = (await Promise.all(Object.values(env.ports).map(async (p) => ((await listening(p)) ? p : 0)))).filter(Boolean);
   if (busy.length) throw new Error(`port(s) ${busy.join(', ')} already in use (another stack?): pick other ports with --port-base`);

@@ -41,8 +41,10 @@ export function applyGcSettings(gc: SoukConfig['gc']): string | null {
 // in alternated runs. The bytes promoted to the old generation did not change (about 4.4 MB/s either
 // way: what is promoted outlives many minor GCs), so major GCs did not become rarer. V8 sizes the
 // young generation when it creates the heap, so unlike the two settings above this one can only
-// come from the command line or NODE_OPTIONS: scripts/demo.sh, the Dockerfile and bench:serve's
-// stack start every serving process with it.
+// come from the command line or NODE_OPTIONS. The repository's .npmrc puts it in `node-options`,
+// which npm and npx turn into NODE_OPTIONS (replacing any set in the environment) for every process
+// they start: `npm run demo`, the tests, the Dockerfile's `npx tsx` services. bench:serve's stack
+// passes it on the command line.
 export const YOUNG_GENERATION_FLAG = '--max-semi-space-size=64';
 
 /** Whether this process was started with a semi-space size of its own (command line or NODE_OPTIONS). */
