@@ -38,13 +38,13 @@ export function applyGcSettings(gc: SoukConfig['gc']): string | null {
 // 80 MB/s at 100 req/s, so with 16 MB a minor GC came every ~150 ms; with 64 MB, every ~600 ms.
 // bench:serve, 60 s at 100 req/s: ~94 minor GCs instead of ~380, 0.6 s of pauses instead of
 // 1.1-1.3 s (each pause is longer, 6-7 ms against 3), and a p99 of 18.1-20.7 ms against 18.5-29.7
-// in alternated runs. The bytes promoted to the old generation did not change (about 4.4 MB/s either
-// way: what is promoted outlives many minor GCs), so major GCs did not become rarer. V8 sizes the
-// young generation when it creates the heap, so unlike the two settings above this one can only
-// come from the command line or NODE_OPTIONS. The repository's .npmrc puts it in `node-options`,
-// which npm and npx turn into NODE_OPTIONS (replacing any set in the environment) for every process
-// they start: `npm run demo`, the tests, the Dockerfile's `npx tsx` services. bench:serve's stack
-// passes it on the command line.
+// in alternated runs. The old generation grew as fast as before (~5 MB/s; what is promoted outlives
+// the ~0.6 s between two minor GCs), so major GCs did not become rarer. V8 sizes the young
+// generation when it creates the heap, so unlike the two settings above this one can only come from
+// the command line or NODE_OPTIONS. The repository's .npmrc puts it in `node-options`, which npm
+// and npx turn into NODE_OPTIONS (replacing any set in the environment) for every process they
+// start: `npm run demo`, the tests, the Dockerfile's `npx tsx` services. bench:serve's stack passes
+// it on the command line.
 export const YOUNG_GENERATION_FLAG = '--max-semi-space-size=64';
 
 /** Whether this process was started with a semi-space size of its own (command line or NODE_OPTIONS). */
