@@ -1,7 +1,7 @@
 """Data for the Souk path: snapshot the database into Parquet, split by time, and check for leakage.
 
     snapshot(dsn, out_dir)  -> out_dir/{users,businesses,products,product_images,interactions}.parquet
-    load_snapshot(dir)      -> Snapshot (pandas frames)
+    load_snapshot(dir)      -> Snapshot (pandas frames; skip=(...) leaves tables out)
     time_split(...)         -> Split: train / val / test interactions by occurred_at (default)
     leave_last_out(...)     -> Split: each user's last positive is test, the one before is val
     check_leakage(split, features_as_of, used_interactions) raises LeakageError
@@ -102,9 +102,19 @@ def snapshot(dsn: str | None, out_dir: str | Path) -> Path:
     return out
 
 
-def load_snapshot(d: str | Path) -> Snapshot:
+def load_snapshot(d: str | Path, skip: tuple[str, ...] = ()) -> Snapshot:
+    """The snapshot's frames; those named in `skip` come back empty, with their columns (a republish
+    needs the catalogue, not the million interactions: reading them was seconds of its CPU)."""
+    import pyarrow.parquet as pq
+
     d = Path(d)
-    frames = {name: pd.read_parquet(d / f"{name}.parquet") for name in QUERIES}
+    unknown = set(skip) - set(QUERIES)
+    if unknown:
+        raise ValueError(f"load_snapshot: no table {sorted(unknown)} in a snapshot (tables: {list(QUERIES)})")
+    frames = {
+        name: pq.read_schema(d / f"{name}.parquet").empty_table().to_pandas() if name in skip else pd.read_parquet(d / f"{name}.parquet")
+        for name in QUERIES
+    }
     imgs = frames["product_images"]
     imgs["embedding"] = [np.asarray(v, dtype=np.float32) for v in imgs["embedding"]]
     inter = frames["interactions"]

@@ -94,7 +94,7 @@ class CatalogFeatures:
 def prepare_catalog(snapshot_dir: str | Path, embed_text: TextEmbedder | None = None) -> CatalogFeatures:
     """The product side of prepare() alone: a republish embeds the catalogue and skips the user
     features, the split and the training examples (on the 100k-product bench: most of a minute)."""
-    snap = load_snapshot(snapshot_dir)
+    snap = load_snapshot(snapshot_dir, skip=("interactions", "businesses"))
     v = build_vocabs(snap)
     return CatalogFeatures(vocabs=v, item_feats=build_item_features(snap, v, embed_text or TextEmbedder()))
 

@@ -11,7 +11,7 @@ import torch
 from training.config import ModelConfig
 from training.export import export
 from training.model import TwoTower
-from training.publish import Refused, publish, rollback
+from training.publish import Refused, publish, rollback, write_table
 from training.train import model_config_for
 
 
@@ -130,3 +130,15 @@ def test_refuses_worse_or_mismatched_model(prepared, pg_dsn, tmp_path):
         tables = c.execute("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'item_embeddings_v%%'").fetchone()[0]
     assert [v for v, _ in refused] == [2, 3, 4, 5] and all(r for _, r in refused)
     assert tables == 2  # v0 from the migration and v1: refused models never wrote a table
+
+
+def test_binary_copy_stores_the_exact_vectors_and_text(pg_dsn):
+    rng = np.random.default_rng(3)
+    rows = [(f"p{i}", f"café-{i % 7}", "RESTAURANT" if i % 3 else "SUPERMARKET") for i in range(2500)]  # > one block
+    emb = rng.standard_normal((len(rows), 128)).astype(np.float32)
+    with psycopg.connect(pg_dsn) as c:
+        write_table(c, 42, rows, emb, pglite=False)
+        got = c.execute("SELECT product_id, business_id, vertical, embedding::text FROM item_embeddings_v42").fetchall()
+    assert sorted(r[:3] for r in got) == sorted(rows)
+    by_id = {r[0]: np.array(r[3].strip("[]").split(","), dtype=np.float32) for r in got}
+    assert all(np.array_equal(by_id[pid], e) for (pid, _, _), e in zip(rows, emb))  # float4 both ways: bit-exact
