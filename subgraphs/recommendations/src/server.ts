@@ -16,6 +16,7 @@ import { ItemEmbedder } from './model/item-embedder';
 import { ModelHolder } from './model/live-model';
 import { CandidateFeatureSource } from './pipeline/candidate-features';
 import { DEFAULT_FAIRNESS, type FairnessConfig } from './pipeline/fairness';
+import { ProductFactsCache } from './pipeline/product-facts';
 import { AvailabilityFilter } from './pipeline/filter';
 import { FallbackChain } from './recommenders/chain';
 import { PopularPool } from './recommenders/popular-pool';
@@ -80,7 +81,8 @@ export function buildRecommendationsSubgraph(opts: RecommendationsOptions) {
   const lane = new BackgroundLane();
   const models = new ModelHolder(opts.db, new ItemEmbedder(opts.db), opts.logger, { pollMs: retrieval.modelPollMs, dim: EMBEDDING_DIM, lane });
   const userFeatures = new RequestFeatures(new UserFeatureSource(opts.db, opts.featureCache ?? null));
-  const twoTower = new TwoTowerRecommender(opts.db, models, userFeatures, opts.logger, retrieval);
+  const productFacts = new ProductFactsCache(opts.db);
+  const twoTower = new TwoTowerRecommender(opts.db, models, userFeatures, opts.logger, retrieval, productFacts);
   const popular = new PopularPool(opts.db, undefined, lane);
   const profile = new ProfileRecommender(opts.db, popular, models, userFeatures, retrieval.retrievalBudgetMs);
   const chain = new FallbackChain([profile, twoTower, new PopularityRecommender(opts.db, popular)], opts.logger);
@@ -111,6 +113,7 @@ export function buildRecommendationsSubgraph(opts: RecommendationsOptions) {
       }
       unsubscribe.push(await opts.bus.subscribe('stock.changed', (e) => popular.stockChanged(e.productIds)));
       unsubscribe.push(await opts.bus.subscribe('business.changed', (e) => candidateFeatures.forget(e.businessIds)));
+      unsubscribe.push(await opts.bus.subscribe('product.changed', (e) => productFacts.forget(e.productIds)));
       unsubscribe.push(await opts.bus.subscribe('product.created', (e) => {
         models
           .embedProducts(e.productIds)

@@ -1,5 +1,6 @@
 import type { Db } from '@souk/db';
 import { userFeeds } from '../features/user-inputs';
+import { ProductFactsCache } from '../pipeline/product-facts';
 import { retrieve } from '../pipeline/retrieval';
 import type { ModelArtifact } from './artifact';
 import type { ItemEmbedder } from './item-embedder';
@@ -16,7 +17,7 @@ import type { ItemEmbedder } from './item-embedder';
 export async function warmUp(db: Db, artifact: ModelArtifact, table: string, embedder: ItemEmbedder): Promise<void> {
   await embedder.warmUp(artifact);
   const [vec] = await artifact.user.embed(userFeeds(artifact, null, '', []), 1);
-  await retrieve(db, table, vec, { k: 200, efSearch: 200, probes: 10, vertical: null, businessId: null });
+  await retrieve(db, table, vec, { k: 200, efSearch: 200, probes: 10, vertical: null, businessId: null }, new ProductFactsCache(db));
   if (artifact.ranker) {
     const width = artifact.ranker.meta.features.length;
     await artifact.ranker.score(new Float32Array(width), 1);

@@ -1,5 +1,6 @@
 import type { Db } from '@souk/db';
 import { toVector } from '@souk/db';
+import type { ProductFactsCache } from './product-facts';
 
 /** A retrieved candidate with the product facts Stage 2 and the reasons need. */
 export interface Retrieved {
@@ -39,20 +40,16 @@ export function fromVectorSend(bytes: Uint8Array): Float32Array {
   return out;
 }
 
-// The candidates are joined to their products in the same statement: Stage 2's features and the
-// reasons cost no second round trip. They come back as one JSON array, not 200 rows: node-postgres
-// makes a string of every field of every row (2,000 a request, then parsed to numbers), and
-// JSON.parse builds the numbers directly; a heap profile had the row strings as a request's largest
-// allocation. created_at comes as epoch milliseconds. The vectors are not in it: only the few
-// candidates Stage 2 keeps need one (embeddings() below), and 200 of them as hex text were most of
-// the bytes.
-type FactsRow = [productId: string, businessId: string, score: number, category: string, brand: string | null, price: number, priceRange: number, title: string, createdMs: number, popularity: number];
-const facts = (inner: string) => `
-WITH c AS (${inner})
-SELECT coalesce(json_agg(json_build_array(c.product_id, c.business_id, 1 - c.dist, p.category, p.brand, p.price, p.price_range, p.title,
-         extract(epoch FROM p.created_at)::float8 * 1000, coalesce(pp.score, 0)) ORDER BY c.dist), '[]') AS facts
-  FROM c JOIN products p ON p.id = c.product_id
-  LEFT JOIN product_popularity pp ON pp.product_id = c.product_id`;
+// The candidates come back as one JSON array, not 200 rows: node-postgres makes a string of every
+// field of every row, and JSON.parse builds the numbers directly. The vectors are not in it: only
+// the few candidates Stage 2 keeps need one (embeddings() below). Their facts (category, price,
+// popularity...) come from ProductFactsCache, which holds the products retrieval keeps returning:
+// joined here, they were 400 index lookups a request in PostgreSQL. The aggregate's ORDER BY has
+// product_id after dist on purpose: PostgreSQL 16 (and PGlite) take an input already ordered by
+// the distance as sorted and skip the sort, and an approximate index's order is not quite sorted.
+type ScoredRow = [productId: string, businessId: string, score: number];
+const scored = (inner: string) => `
+SELECT coalesce(json_agg(json_build_array(c.product_id, c.business_id, 1 - c.dist) ORDER BY c.dist, c.product_id), '[]') AS facts FROM (${inner}) c`;
 
 /**
  * Stage 1's database half: the k nearest products to the user vector in one model version's
@@ -67,26 +64,29 @@ SELECT coalesce(json_agg(json_build_array(c.product_id, c.business_id, 1 - c.dis
  * - A single business holds a few hundred products at most: those are scored exactly (the
  *   `* 1` keeps the planner off the index, which would have to walk most of the graph to find them).
  */
-export async function retrieve(db: Db, table: string, user: Float32Array, o: RetrievalOptions): Promise<Retrieved[]> {
+export async function retrieve(db: Db, table: string, user: Float32Array, o: RetrievalOptions, facts: ProductFactsCache): Promise<Retrieved[]> {
   if (!TABLE.test(table)) throw new Error(`not an embedding table: ${table}`);
   const vec = toVector(user);
-  type R = { facts: FactsRow[] | string };
+  type R = { facts: ScoredRow[] | string };
   let rows: R[];
   if (o.businessId) {
-    rows = await db.query<R>(facts(`SELECT product_id, business_id, (embedding <=> $1::vector) * 1 AS dist FROM ${table} WHERE business_id = $2 ORDER BY 3 LIMIT $3`), [vec, o.businessId, o.k]);
+    rows = await db.query<R>(scored(`SELECT product_id, business_id, (embedding <=> $1::vector) * 1 AS dist FROM ${table} WHERE business_id = $2 ORDER BY 3 LIMIT $3`), [vec, o.businessId, o.k]);
   } else {
     const iterative = o.vertical ? 'relaxed_order' : 'off';
     const settings = { 'hnsw.ef_search': String(Math.max(o.efSearch, o.k)), 'hnsw.iterative_scan': iterative, 'ivfflat.probes': String(o.probes ?? 20), 'ivfflat.iterative_scan': iterative };
     const where = o.vertical ? 'WHERE vertical = $3' : '';
     const params = o.vertical ? [vec, o.k, o.vertical] : [vec, o.k];
-    rows = await db.queryWithSettings<R>(settings, facts(`SELECT product_id, business_id, embedding <=> $1::vector AS dist FROM ${table} ${where} ORDER BY embedding <=> $1::vector LIMIT $2`), params);
+    rows = await db.queryWithSettings<R>(settings, scored(`SELECT product_id, business_id, embedding <=> $1::vector AS dist FROM ${table} ${where} ORDER BY embedding <=> $1::vector LIMIT $2`), params);
   }
   const raw = rows[0]?.facts ?? [];
-  const list = typeof raw === 'string' ? (JSON.parse(raw) as FactsRow[]) : raw;
-  return list.map(([productId, businessId, score, category, brand, price, priceRange, title, createdMs, popularity]) => ({
-    productId, businessId, towerScore: Number(score), category, brand,
-    price: Number(price), priceRange: Number(priceRange), title, createdAt: new Date(createdMs), popularity: Number(popularity),
-  }));
+  const list = typeof raw === 'string' ? (JSON.parse(raw) as ScoredRow[]) : raw;
+  const known = await facts.get(list.map((r) => r[0]));
+  const out: Retrieved[] = [];
+  for (const [productId, businessId, score] of list) {
+    const f = known.get(productId);
+    if (f) out.push({ productId, businessId, towerScore: Number(score), ...f }); // no products row: not served
+  }
+  return out;
 }
 
 /**

@@ -8,6 +8,7 @@ import type { LiveModel, ModelHolder } from '../model/live-model';
 import { withBudget } from '../pipeline/budget';
 import { rankFeatures } from '../pipeline/rank-features';
 import { reasonFor } from '../pipeline/reasons';
+import type { ProductFactsCache } from '../pipeline/product-facts';
 import { embeddings, retrieve, type Retrieved } from '../pipeline/retrieval';
 import type { Candidate, RecommendationRequest, Recommender } from './types';
 
@@ -48,6 +49,7 @@ export class TwoTowerRecommender implements Recommender {
     private readonly features: RequestFeatures,
     private readonly logger: Logger,
     private readonly opts: TwoTowerOptions,
+    private readonly facts: ProductFactsCache,
   ) {}
 
   get modelVersion(): string {
@@ -103,7 +105,7 @@ export class TwoTowerRecommender implements Recommender {
       const [vec] = await a.user.embed(userFeeds(a, user, req.userId, req.cart), 1);
       timeTower();
       const timeIndex = stageTimer('pgvector');
-      const candidates = await retrieve(this.db, model.table, vec, { k: this.opts.candidates, efSearch: this.opts.efSearch, probes: this.opts.probes, vertical: req.vertical, businessId: req.businessId });
+      const candidates = await retrieve(this.db, model.table, vec, { k: this.opts.candidates, efSearch: this.opts.efSearch, probes: this.opts.probes, vertical: req.vertical, businessId: req.businessId }, this.facts);
       timeIndex();
       return { user, candidates };
     } finally {
