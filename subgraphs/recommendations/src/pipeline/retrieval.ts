@@ -1,19 +1,12 @@
 import type { Db } from '@souk/db';
 import { toVector } from '@souk/db';
-import type { ProductFactsCache } from './product-facts';
+import type { ProductFacts, ProductFactsCache } from './product-facts';
 
 /** A retrieved candidate with the product facts Stage 2 and the reasons need. */
-export interface Retrieved {
+export interface Retrieved extends ProductFacts {
   productId: string;
   businessId: string;
   towerScore: number;
-  category: string;
-  brand: string | null;
-  price: number;
-  priceRange: number;
-  title: string;
-  createdAt: Date;
-  popularity: number;
 }
 
 export interface RetrievalOptions {
