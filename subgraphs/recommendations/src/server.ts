@@ -105,6 +105,7 @@ export function buildRecommendationsSubgraph(opts: RecommendationsOptions) {
     service,
     filter,
     models,
+    productFacts,
     start: async () => {
       // New products get their vector from the live product tower before subscribers recompute.
       // A created product has no popularity yet, so it is in no pool: its stock event decides.
