@@ -38,8 +38,9 @@ export function fromVectorSend(bytes: Uint8Array): Float32Array {
 // the few candidates Stage 2 keeps need one (embeddings() below). Their facts (category, price,
 // popularity...) come from ProductFactsCache, which holds the products retrieval keeps returning:
 // joined here, they were 400 index lookups a request in PostgreSQL. The aggregate's ORDER BY has
-// product_id after dist on purpose: PostgreSQL 16 (and PGlite) take an input already ordered by
-// the distance as sorted and skip the sort, and an approximate index's order is not quite sorted.
+// product_id after dist on purpose: on PGlite, without it, the list came back in the index's
+// approximate order, not sorted (retrieval.test.ts). We take it to be PostgreSQL 16's presorted
+// aggregate input trusting the index scan's ORDER BY; the tie-breaker makes a real sort necessary.
 type ScoredRow = [productId: string, businessId: string, score: number];
 const scored = (inner: string) => `
 SELECT coalesce(json_agg(json_build_array(c.product_id, c.business_id, 1 - c.dist) ORDER BY c.dist, c.product_id), '[]') AS facts FROM (${inner}) c`;
