@@ -71,7 +71,10 @@ export class ProductFactsCache {
     return this.slotOf.size;
   }
 
-  /** The facts of these products that exist, read from the database only where not held or stale. */
+  /**
+   * The facts of these products that exist, read from the database only where not held or stale.
+   * Each is a new object the caller may keep and extend (retrieval.ts completes it into a candidate).
+   */
   async get(ids: readonly string[]): Promise<Map<string, ProductFacts>> {
     const out = new Map<string, ProductFacts>();
     const missing: string[] = [];
