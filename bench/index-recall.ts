@@ -5,13 +5,14 @@ import { ItemEmbedder, measureIndexRecall, ModelHolder } from '@souk/subgraph-re
 
 // Recall@200 of the live embedding table's HNSW index against exact search, for real user vectors
 // (the live user tower over sampled users' features), plus both queries' median latency:
-//   DATABASE_URL=... npx tsx bench/index-recall.ts [users=200] [ef_search=400] [k=200] [tie_eps=1e-6] [table] [probes=20]
+//   DATABASE_URL=... npx tsx bench/index-recall.ts [users=200] [ef_search=400] [k=200] [tie_eps=1e-6] [table] [probes=20] [vertical]
 // (table: another embedding table of the live model's vectors, e.g. one indexed with other HNSW settings)
 // Prints one JSON line. Reads the database only.
 (async () => {
   const [users = 200, ef = 400, k = 200, eps = 1e-6] = process.argv.slice(2, 6).map(Number);
   const table = process.argv[6] || undefined;
   const probes = Number(process.argv[7] ?? 20);
+  const vertical = process.argv[8] || null; // recall of the query filtered to one vertical
   const config = loadConfig();
   const logger = createLogger('index-recall', 'warn');
   const db = await openDb(config);
@@ -24,7 +25,7 @@ import { ItemEmbedder, measureIndexRecall, ModelHolder } from '@souk/subgraph-re
     [users],
   );
   const target = table ? { ...live, table } : live;
-  const result = await measureIndexRecall(db, target, sample.map((r) => r.user_id), k, ef, eps, probes);
+  const result = await measureIndexRecall(db, target, sample.map((r) => r.user_id), k, ef, eps, probes, vertical);
   console.log(JSON.stringify({ model_version: live.version, table: target.table, ...result }));
   await models.stop();
   await db.close();

@@ -112,14 +112,30 @@ def load_snapshot(d: str | Path, skip: tuple[str, ...] = ()) -> Snapshot:
     if unknown:
         raise ValueError(f"load_snapshot: no table {sorted(unknown)} in a snapshot (tables: {list(QUERIES)})")
     frames = {
-        name: pq.read_schema(d / f"{name}.parquet").empty_table().to_pandas() if name in skip else pd.read_parquet(d / f"{name}.parquet")
+        name: pq.read_schema(d / f"{name}.parquet").empty_table().to_pandas() if name in skip
+        else _read_images(d / f"{name}.parquet") if name == "product_images"
+        else pd.read_parquet(d / f"{name}.parquet")
         for name in QUERIES
     }
-    imgs = frames["product_images"]
-    imgs["embedding"] = [np.asarray(v, dtype=np.float32) for v in imgs["embedding"]]
     inter = frames["interactions"]
     inter["occurred_at"] = pd.to_datetime(inter["occurred_at"], utc=True)
     return Snapshot(**frames)
+
+
+def _read_images(path: Path) -> pd.DataFrame:
+    """product_images.parquet with each embedding as a float32 array. The vectors are converted as
+    one flat column, not row by row: for the bench's 100k x 1,280 pandas' per-row conversion was
+    5.4 s of a republish's 23."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    t = pq.read_table(path)
+    emb = t.column("embedding").combine_chunks()
+    flat = emb.flatten().to_numpy(zero_copy_only=False).astype(np.float32, copy=False)
+    ends = np.cumsum(pc.list_value_length(emb).fill_null(0).to_numpy(zero_copy_only=False))
+    df = t.drop_columns(["embedding"]).to_pandas()
+    df["embedding"] = np.split(flat, ends[:-1]) if len(ends) else []
+    return df
 
 
 def positives(inter: pd.DataFrame) -> pd.DataFrame:

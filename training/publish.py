@@ -11,7 +11,7 @@ publish():
      and it is not worse than the live model by more than `max_regression` on the gate metric; a
      refusal is recorded in model_registry (status 'refused', reason) and the live model stays;
   2. embed every product with the exported item tower (ONNX Runtime: what serving runs);
-  3. CREATE TABLE item_embeddings_v<N>, COPY the rows in (binary), build its ANN indexes (IVFFlat by default, HNSW on request; whole table and one per vertical)
+  3. CREATE TABLE item_embeddings_v<N> partitioned by vertical, COPY the rows in (binary), build one ANN index per partition (IVFFlat by default, HNSW on request)
      and a btree on business_id (store pages), ANALYZE;
   4. in one transaction with `SET LOCAL lock_timeout`: CREATE OR REPLACE VIEW item_embeddings onto
      the new table, mark the old live model retired and the new one live; retried on lock timeout,
@@ -184,35 +184,52 @@ def _insert_script(t: sql.Identifier, rows: list[tuple[str, str, str]], emb: np.
 # so IVFFlat is the default; SOUK_VECTOR_INDEX=hnsw (with SOUK_HNSW_M / SOUK_HNSW_EF_CONSTRUCTION)
 # builds HNSW instead. Serving sets both methods' search parameters per query.
 #
-# Beside the whole-table index, one partial index per vertical (WHERE vertical = '...'): requests
-# filtered to a vertical are a large share of traffic, and on the whole-table index the filter
-# throws most scanned rows away (iterative scan: 9,300 rows read to keep 200 restaurants, 30 ms). On
-# its partial index the same query reads only its vertical: 7.4 ms at probes 40, measured on the
-# bench table. Each partial IVFFlat index gets the whole table's number of lists, so `probes` scans
-# the same share of the lists, and so about the same recall, whichever index the planner picks.
-def ann_index_sql(version: int, n_rows: int, verticals: dict[str, int] | None = None) -> list[sql.Composed]:
-    t = sql.Identifier(table_name(version))
+# The table is LIST-partitioned by vertical, one partition per vertical plus a DEFAULT one for a
+# vertical that appears after the publish, each partition with its own ANN index. Requests filtered
+# to a vertical are a large share of traffic: the planner prunes to that vertical's partition and
+# its index reads only that vertical (on one whole-table index the filter threw most scanned rows
+# away: iterative scan, 9,300 rows read to keep 200 restaurants, 30 ms). An unfiltered request
+# merges the partitions' index scans (Merge Append on distance).
+#
+# Until session 13 this was one table with a whole-table index plus one partial index per vertical,
+# every IVFFlat index with the whole table's sqrt(n) lists. IVFFlat's k-means works on a sample of
+# 50 rows a list, so its cost grows with lists squared, whatever the rows: the bench's three partial
+# indexes on a third of the rows each cost 0.9-1.1 s, the whole-table one 1.56 s, ~5 s in all of
+# PostgreSQL CPU per publish, on the cores that serve. Now each partition gets sqrt(its rows) lists
+# (pgvector's advice, per partition) and there is no whole-table index.
+def ann_index_sql(version: int, partitions: dict[str, int]) -> list[sql.Composed]:
+    """CREATE INDEX statements of the ANN index of each non-empty partition (partition name -> rows)."""
     method = os.environ.get("SOUK_VECTOR_INDEX", "ivfflat").lower()
     if method not in ("ivfflat", "hnsw"):
         raise ValueError(f"SOUK_VECTOR_INDEX must be ivfflat or hnsw, not {method!r}")
-    whole_lists = max(1, round(math.sqrt(max(n_rows, 1))))  # pgvector's advice for up to 1M rows
-
-    def one(suffix: str, n: int, where: sql.Composable) -> sql.Composed:
-        name = sql.Identifier(f"{table_name(version)}_ann{suffix}")
+    out = []
+    for part, n in sorted(partitions.items()):
+        if n == 0:
+            continue  # an empty DEFAULT partition: the planner sorts its (no) rows; an index would warn
         if method == "hnsw":
             m = int(os.environ.get("SOUK_HNSW_M", "16"))
             efc = int(os.environ.get("SOUK_HNSW_EF_CONSTRUCTION", "64"))
             using = sql.SQL("hnsw (embedding vector_cosine_ops) WITH (m = {}, ef_construction = {})").format(sql.Literal(m), sql.Literal(efc))
         else:
-            lists = max(1, min(whole_lists, n // 10))  # at least ~10 rows a list in a small vertical
+            lists = max(1, min(round(math.sqrt(n)), n // 10))  # pgvector's advice; at least ~10 rows a list
             using = sql.SQL("ivfflat (embedding vector_cosine_ops) WITH (lists = {})").format(sql.Literal(lists))
-        return sql.SQL("CREATE INDEX {} ON {} USING {}{}").format(name, t, using, where)
-
-    out = [one("", n_rows, sql.SQL(""))]
-    for i, (vertical, n) in enumerate(sorted((verticals or {}).items())):
-        if len(verticals or {}) > 1 and n > 0:  # with one vertical the whole-table index is that index
-            out.append(one(f"_{i}", n, sql.SQL(" WHERE vertical = {}").format(sql.Literal(vertical))))
+        out.append(sql.SQL("CREATE INDEX {} ON {} USING {}").format(sql.Identifier(f"{part}_ann"), sql.Identifier(part), using))
     return out
+
+
+def partitions_sql(version: int, verticals: list[str]) -> tuple[list[sql.Composed], dict[str, str | None]]:
+    """The partitions of version's table: (CREATE TABLE ... PARTITION OF statements, partition name ->
+    its vertical, None for the DEFAULT one). Named by position, not by vertical: any text is a vertical."""
+    t = table_name(version)
+    names: dict[str, str | None] = {f"{t}_p{i}": v for i, v in enumerate(sorted(set(verticals)))}
+    names[f"{t}_default"] = None
+    stmts = [
+        sql.SQL("CREATE TABLE {} PARTITION OF {} {}").format(
+            sql.Identifier(name), sql.Identifier(t),
+            sql.SQL("DEFAULT") if v is None else sql.SQL("FOR VALUES IN ({})").format(sql.Literal(v)))
+        for name, v in names.items()
+    ]
+    return stmts, names
 
 
 def write_table(conn: psycopg.Connection, version: int, rows: list[tuple[str, str, str]], emb: np.ndarray, pglite: bool | None = None,
@@ -225,13 +242,20 @@ def write_table(conn: psycopg.Connection, version: int, rows: list[tuple[str, st
     multi-row INSERTs of `insert_batch` rows, each one message. A half-built table is harmless
     there: the view does not point at it and the next publish of that version drops it first."""
     t = sql.Identifier(table_name(version))
+    # A partitioned table's primary key must hold the partition key: (product_id, vertical). A
+    # product has one vertical (its business's), so product_id alone is still unique in practice.
     create = sql.SQL(
-        "CREATE TABLE {} (product_id text PRIMARY KEY, business_id text NOT NULL, vertical text NOT NULL, embedding vector(128) NOT NULL)"
+        "CREATE TABLE {} (product_id text NOT NULL, business_id text NOT NULL, vertical text NOT NULL, embedding vector(128) NOT NULL,"
+        " PRIMARY KEY (product_id, vertical)) PARTITION BY LIST (vertical)"
     ).format(t)
+    counts = Counter(vert for _, _, vert in rows)
+    parts, names = partitions_sql(version, list(counts))
+    create = sql.SQL("; ").join([create, *parts])
     # A store page scores one business's products exactly (serving's retrieval.ts): without this
     # index that was a scan of the whole table, 28 ms a request on 100k products in bench:serve.
+    # Made on the parent, PostgreSQL makes one on each partition.
     business = sql.SQL("CREATE INDEX {} ON {} (business_id)").format(sql.Identifier(f"{table_name(version)}_business"), t)
-    indexes = [business, *ann_index_sql(version, len(rows), dict(Counter(vert for _, _, vert in rows)))]
+    indexes = [business, *ann_index_sql(version, {name: (counts[v] if v is not None else 0) for name, v in names.items()})]
     if pglite is None:
         pglite = is_pglite(conn)
     if pglite:

@@ -65,7 +65,8 @@ const program = new Command('bench:serve')
   .option('--freshness-timeout <s>', 'seconds to wait for each', positive, 30)
   .option('--recall-queries <n>', 'sampled query vectors for index recall', int(1), 200)
   .option('--k <n>', 'top-k for index recall and the pgvector timing', int(1), 200)
-  .option('--probes <n>', 'ivfflat.probes (publish builds IVFFlat by default), also given to the stack as IVFFLAT_PROBES', int(1), Number(process.env.IVFFLAT_PROBES ?? 20))
+  .option('--probes <n>', 'ivfflat.probes of vertical-filtered queries (publish builds IVFFlat by default), given to the stack as IVFFLAT_PROBES', int(1), Number(process.env.IVFFLAT_PROBES ?? 20))
+  .option('--probes-unfiltered <n>', 'ivfflat.probes of unfiltered queries (the index measurements are unfiltered), given to the stack as IVFFLAT_PROBES_UNFILTERED', int(1), Number(process.env.IVFFLAT_PROBES_UNFILTERED ?? 14))
   .option('--ef-search <n>', 'hnsw.ef_search, also given to the stack as HNSW_EF_SEARCH (default: $HNSW_EF_SEARCH, $SOUK_EF_SEARCH, else 400)', int(1), Number(process.env.HNSW_EF_SEARCH ?? process.env.SOUK_EF_SEARCH ?? 400))
   .option('--topology <shape>', `${TOPOLOGIES.join(' or ')}: every service in one Node process (as the demo runs), or each subgraph and the gateway in its own (as docker/compose.yaml does)`, topology, 'one-process')
   .option('--cpu-prof <dir>', 'write a V8 CPU profile of each server process into <dir> when the stack stops (open in Chrome DevTools)')
@@ -125,7 +126,7 @@ async function main() {
   process.once('SIGTERM', onSignal);
 
   const t0 = performance.now();
-  stack = await startStack(env, paths, stamp, { HNSW_EF_SEARCH: String(o.efSearch), SOUK_EF_SEARCH: String(o.efSearch), IVFFLAT_PROBES: String(o.probes) }, { topology: o.topology, cpuProfDir: o.cpuProf, nodeFlags: o.nodeFlags.split(/\s+/).filter(Boolean) });
+  stack = await startStack(env, paths, stamp, { HNSW_EF_SEARCH: String(o.efSearch), SOUK_EF_SEARCH: String(o.efSearch), IVFFLAT_PROBES: String(o.probes), IVFFLAT_PROBES_UNFILTERED: String(o.probesUnfiltered) }, { topology: o.topology, cpuProfDir: o.cpuProf, nodeFlags: o.nodeFlags.split(/\s+/).filter(Boolean) });
   say(`stack (${o.topology}): ready in ${((performance.now() - t0) / 1000).toFixed(1)} s (recommendations pid ${stack.pid}, logs ${stack.logs.join(', ')})`);
 
   const pg = new Client({ connectionString: env.databaseUrl });
@@ -218,8 +219,8 @@ async function main() {
     }
 
     say('index: recall and bare ANN (IVFFlat or HNSW) latency on the live table (right after the load, stack idle, one connection)');
-    const index = await measureIndex(pg, { queries: o.recallQueries, k: o.k, efSearch: o.efSearch, probes: o.probes });
-    const userRecall = index.skipped ? null : await userVectorRecall(env, paths, { users: o.recallQueries, k: o.k, efSearch: o.efSearch, probes: o.probes });
+    const index = await measureIndex(pg, { queries: o.recallQueries, k: o.k, efSearch: o.efSearch, probes: o.probesUnfiltered });
+    const userRecall = index.skipped ? null : await userVectorRecall(env, paths, { users: o.recallQueries, k: o.k, efSearch: o.efSearch, probes: o.probesUnfiltered });
     if (userRecall && 'error' in userRecall) notes.push(`recall with user vectors failed (${userRecall.error}); index_recall is the item-vector proxy`);
 
     const stackLogs = stack.logs;

@@ -25,6 +25,7 @@ export interface BenchOptions {
   k: number;
   efSearch: number;
   probes: number;
+  probesUnfiltered: number;
   topology: 'one-process' | 'per-service';
   cpuProf?: string;
   nodeFlags: string;

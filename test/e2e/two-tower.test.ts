@@ -8,6 +8,8 @@ import { generateMarketplace } from '@souk/demo';
 import { createTestDb, gql, repoRoot, type TestDb } from '@souk/testing';
 import { startSouk, testRedisUrl, type RunningSouk } from './harness';
 import { LiveList } from './live';
+import { loadArtifact } from '../../subgraphs/recommendations/src/model/artifact';
+import { ItemEmbedder } from '../../subgraphs/recommendations/src/model/item-embedder';
 
 // The two-tower pipeline end to end, on PostgreSQL + pgvector and Redis, through the gateway:
 // a small generated marketplace, a model trained and published by training/pipeline.py (the same
@@ -126,6 +128,27 @@ describe('two-tower serving through the gateway', () => {
       "SELECT (SELECT count(*) FROM item_embeddings_v1 WHERE product_id = '')::int AS rows, (SELECT count(*) FROM text_embeddings WHERE text = 'warm up')::int AS texts",
     );
     expect(warm).toEqual({ rows: 0, texts: 0 });
+
+    // Embedding it again updates its row in the table partitioned by vertical (key product_id,
+    // vertical); after a move to a business of another vertical it has one row, in the new one.
+    const artifact = await loadArtifact(exportDir);
+    try {
+      const embedder = new ItemEmbedder(t.db);
+      const rowsOf = () => t.db.query<{ vertical: string; part: string }>('SELECT vertical, tableoid::regclass::text AS part FROM item_embeddings_v1 WHERE product_id = $1', [id]);
+      const [before] = await rowsOf();
+      await t.db.query("UPDATE item_embeddings_v1 SET embedding = array_fill(0.5, ARRAY[128])::vector WHERE product_id = $1", [id]);
+      expect(await embedder.embed(artifact, 'item_embeddings_v1', [id])).toBe(1);
+      const [{ replaced }] = await t.db.query<{ replaced: boolean }>("SELECT embedding <> array_fill(0.5, ARRAY[128])::vector AS replaced FROM item_embeddings_v1 WHERE product_id = $1", [id]);
+      expect(replaced).toBe(true);
+      const [other] = await t.db.query<{ id: string; vertical: string }>('SELECT id, vertical FROM businesses WHERE vertical <> $1 ORDER BY id LIMIT 1', [before.vertical]);
+      await t.db.query('UPDATE products SET business_id = $1 WHERE id = $2', [other.id, id]);
+      await embedder.embed(artifact, 'item_embeddings_v1', [id]);
+      const after = await rowsOf();
+      expect(after.map((r) => r.vertical)).toEqual([other.vertical]);
+      expect(after[0].part).not.toBe(before.part);
+    } finally {
+      await artifact.release();
+    }
   });
 
   it('pushes a fresh list to a subscriber after a cart event and after a publish', async () => {

@@ -37,3 +37,18 @@ def test_load_snapshot_leaves_out_skipped_tables_with_their_columns(snapshot_dir
     assert part.products.equals(full.products) and len(part.businesses) == 0
     with pytest.raises(ValueError, match="no table \\['sessions'\\]"):
         load_snapshot(snapshot_dir, skip=("sessions",))
+
+
+def test_image_vectors_read_as_float32_arrays_equal_to_the_stored_lists(tmp_path):
+    import pandas as pd
+
+    from training.data import _read_images
+
+    rng = np.random.default_rng(3)
+    lists = [rng.standard_normal(5).tolist(), [], rng.standard_normal(5).tolist()]  # as snapshot() writes them
+    pd.DataFrame({"product_id": ["a", "b", "c"], "embedding": lists}).to_parquet(tmp_path / "product_images.parquet", index=False)
+    got = _read_images(tmp_path / "product_images.parquet")
+    assert list(got["product_id"]) == ["a", "b", "c"]
+    assert all(v.dtype == np.float32 for v in got["embedding"])
+    for want, v in zip(lists, got["embedding"]):
+        np.testing.assert_array_equal(v, np.asarray(want, dtype=np.float32))

@@ -75,21 +75,25 @@ def test_publish_swap_with_concurrent_readers_then_rollback(prepared, pg_dsn, tm
     assert len(seen) > 0 and versions <= {1, 2, 3}
     assert live(pg_dsn) == (3, [(3,)])
 
-    # One ANN index on the whole table and one per vertical, which a vertical-filtered query uses.
+    # One partition per vertical, each with its ANN index: a vertical-filtered query reads only its
+    # vertical's partition, an unfiltered one merges every partition's index scan.
     verticals = sorted({v for _, _, v in rows})
     with psycopg.connect(pg_dsn) as c:
-        defs = [r[0] for r in c.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'item_embeddings_v3' AND indexname LIKE %s", ("%ann%",))]
-        assert len(defs) == 1 + (len(verticals) if len(verticals) > 1 else 0), defs
-        assert all(any(f"vertical = '{v}'" in d for d in defs) for v in verticals) or len(verticals) == 1
+        anns = sorted(r[0] for r in c.execute("SELECT indexname FROM pg_indexes WHERE tablename LIKE 'item_embeddings_v3_%%' AND indexdef LIKE '%%USING ivfflat%%'"))
+        assert anns == [f"item_embeddings_v3_p{i}_ann" for i in range(len(verticals))], anns
+        bounds = dict(c.execute("SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+                                " WHERE i.inhparent = 'item_embeddings_v3'::regclass").fetchall())
+        assert bounds == {**{f"item_embeddings_v3_p{i}": f"FOR VALUES IN ('{v}')" for i, v in enumerate(verticals)}, "item_embeddings_v3_default": "DEFAULT"}, bounds
         q = c.execute("SELECT embedding::text FROM item_embeddings_v3 LIMIT 1").fetchone()[0]
         c.execute("SET enable_seqscan = off")  # a tiny test table: make the planner show its index choice
-        plan = "\n".join(r[0] for r in c.execute(
-            "EXPLAIN SELECT product_id FROM item_embeddings_v3 WHERE vertical = %s ORDER BY embedding <=> %s::vector LIMIT 5", (verticals[0], q)))
+        explain = lambda s, *a: "\n".join(r[0] for r in c.execute("EXPLAIN " + s, a))  # noqa: E731
+        plan = explain("SELECT product_id FROM item_embeddings_v3 WHERE vertical = %s ORDER BY embedding <=> %s::vector LIMIT 5", verticals[0], q)
+        whole = explain("SELECT product_id FROM item_embeddings_v3 ORDER BY embedding <=> %s::vector LIMIT 5", q)
         # A store page (one business, scored exactly) reads that business's rows by index.
-        store_plan = "\n".join(r[0] for r in c.execute(
-            "EXPLAIN SELECT product_id FROM item_embeddings_v3 WHERE business_id = %s ORDER BY (embedding <=> %s::vector) * 1 LIMIT 5", (rows[0][1], q)))
-    assert "item_embeddings_v3_business" in store_plan, store_plan
-    assert "item_embeddings_v3_ann_0" in plan if len(verticals) > 1 else "item_embeddings_v3_ann" in plan, plan
+        store_plan = explain("SELECT product_id FROM item_embeddings_v3 WHERE business_id = %s ORDER BY (embedding <=> %s::vector) * 1 LIMIT 5", rows[0][1], q)
+    assert "business_id_idx" in store_plan, store_plan
+    assert "item_embeddings_v3_p0_ann" in plan and "item_embeddings_v3_p1" not in plan, plan
+    assert "Merge Append" in whole and all(a in whole for a in anns), whole
 
     # The new embeddings are the exported tower's: nearest neighbour by SQL equals numpy's.
     with psycopg.connect(pg_dsn) as c:
@@ -127,7 +131,7 @@ def test_refuses_worse_or_mismatched_model(prepared, pg_dsn, tmp_path):
     assert live(pg_dsn) == (1, [(1,)])  # the live model stayed
     with psycopg.connect(pg_dsn) as c:
         refused = c.execute("SELECT version, reason FROM model_registry WHERE status = 'refused' ORDER BY version").fetchall()
-        tables = c.execute("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'item_embeddings_v%%'").fetchone()[0]
+        tables = c.execute("SELECT count(*) FROM pg_tables WHERE tablename ~ '^item_embeddings_v[0-9]+$'").fetchone()[0]
     assert [v for v, _ in refused] == [2, 3, 4, 5] and all(r for _, r in refused)
     assert tables == 2  # v0 from the migration and v1: refused models never wrote a table
 

@@ -58,10 +58,14 @@ const schema = z.object({
   RETRIEVAL_CANDIDATES: z.coerce.number().int().min(10).max(2000).default(200),
   // HNSW returns at most ef_search rows, and recall@200 needs well over 200 (measured by bench:serve).
   HNSW_EF_SEARCH: z.coerce.number().int().min(10).max(4000).default(400),
-  // The same for an IVFFlat index (training/publish.py's default): lists scanned per query. 20 of
-  // 316 lists on the 100k-product bench: recall@200 0.969 against exact search at 4.5 ms; 40 gave
-  // 0.993 at 8.3 ms, and PostgreSQL's share of a request then kept the machine from 100 req/s.
+  // The same for an IVFFlat index (training/publish.py's default): lists scanned in each partition
+  // (one per vertical, sqrt(its rows) lists) a query reads. On the 100k-product bench (145-239 lists
+  // a vertical), recall@200 against exact search for live user vectors, one run of 200 users each:
+  // - filtered to a vertical, one partition: probes 20 gave 0.964-0.993 at 2.1-2.9 ms; 14 gave 0.914-0.954;
+  // - unfiltered, all three partitions merged: probes 14 gave 0.976 at 3.4 ms, 20 gave 0.991 at 7.7 ms.
+  // Unfiltered, each partition need only hold its share of the top 200: fewer lists do.
   IVFFLAT_PROBES: z.coerce.number().int().min(1).max(10000).default(20),
+  IVFFLAT_PROBES_UNFILTERED: z.coerce.number().int().min(1).max(10000).default(14),
   // Past its budget a stage hands over: retrieval to the popularity path, re-ranking to retrieval order.
   RETRIEVAL_BUDGET_MS: z.coerce.number().int().min(1).default(150),
   RERANK_BUDGET_MS: z.coerce.number().int().min(1).default(20),
@@ -120,7 +124,7 @@ export interface SoukConfig {
   experiment?: { name: string; variants: { name: string; weight: number; fairness?: Record<string, number> }[] };
   /** Only the settings given; the recommendations subgraph supplies the rest. */
   fairness: Partial<{ newBusinessDays: number; newBusinessBoost: number; smallBusinessBoost: number; maxPerBusiness: number; maxPerCategory: number; mmrLambda: number }>;
-  retrieval: { candidates: number; efSearch: number; probes: number; budgetMs: number; rerankBudgetMs: number; modelPollMs: number };
+  retrieval: { candidates: number; efSearch: number; probes: number; probesUnfiltered: number; budgetMs: number; rerankBudgetMs: number; modelPollMs: number };
   gc: { heapGrowingPercent: number; markingThreads: number };
   warmUpRequests: number;
 }
@@ -171,7 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SoukConfig {
     popularityHalfLifeDays: e.POPULARITY_HALF_LIFE_DAYS,
     pushDebounceMs: e.PUSH_DEBOUNCE_MS,
     experiment: e.AB_EXPERIMENT,
-    retrieval: { candidates: e.RETRIEVAL_CANDIDATES, efSearch: e.HNSW_EF_SEARCH, probes: e.IVFFLAT_PROBES, budgetMs: e.RETRIEVAL_BUDGET_MS, rerankBudgetMs: e.RERANK_BUDGET_MS, modelPollMs: e.MODEL_POLL_MS },
+    retrieval: { candidates: e.RETRIEVAL_CANDIDATES, efSearch: e.HNSW_EF_SEARCH, probes: e.IVFFLAT_PROBES, probesUnfiltered: e.IVFFLAT_PROBES_UNFILTERED, budgetMs: e.RETRIEVAL_BUDGET_MS, rerankBudgetMs: e.RERANK_BUDGET_MS, modelPollMs: e.MODEL_POLL_MS },
     gc: { heapGrowingPercent: e.GC_HEAP_GROWING_PERCENT, markingThreads: e.GC_MARKING_THREADS },
     warmUpRequests: e.WARM_UP_REQUESTS ?? (e.DATABASE_URL ? 1500 : 0),
     fairness: Object.fromEntries(

@@ -58,13 +58,13 @@ export interface RecommendationsOptions {
 }
 
 const DEFAULT_RETRIEVAL: TwoTowerOptions & { modelPollMs: number } = {
-  candidates: 200, efSearch: 400, probes: 20, retrievalBudgetMs: 150, rerankBudgetMs: 20, popularityHalfLifeDays: 14, modelPollMs: 2000,
+  candidates: 200, efSearch: 400, probes: 20, probesUnfiltered: 14, retrievalBudgetMs: 150, rerankBudgetMs: 20, popularityHalfLifeDays: 14, modelPollMs: 2000,
 };
 /** Stage 1/2 settings from the validated config. */
 export function retrievalFromConfig(config: SoukConfig): TwoTowerOptions & { modelPollMs: number } {
   const r = config.retrieval;
   return {
-    candidates: r.candidates, efSearch: r.efSearch, probes: r.probes, retrievalBudgetMs: r.budgetMs, rerankBudgetMs: r.rerankBudgetMs,
+    candidates: r.candidates, efSearch: r.efSearch, probes: r.probes, probesUnfiltered: r.probesUnfiltered, retrievalBudgetMs: r.budgetMs, rerankBudgetMs: r.rerankBudgetMs,
     modelPollMs: r.modelPollMs, popularityHalfLifeDays: config.popularityHalfLifeDays,
   };
 }

@@ -9,6 +9,8 @@ export interface IndexRecall {
   k: number;
   efSearch: number;
   probes: number;
+  /** The vertical the queries were filtered to; null: unfiltered. */
+  vertical: string | null;
   /**
    * Mean over users of the share of the exact top-k that HNSW found. Products with identical
    * vectors tie (the same title sold by many stores embeds identically): an HNSW result at a
@@ -28,12 +30,15 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
  * is embedded by the live user tower from their features, exactly as a request would. The exact
  * top-k orders by distance with the index disabled (a sequential scan over every embedding).
  */
-export async function measureIndexRecall(db: Db, model: LiveModel, userIds: string[], k = 200, efSearch = 400, tieEps = 1e-6, probes = 40): Promise<IndexRecall> {
+export async function measureIndexRecall(db: Db, model: LiveModel, userIds: string[], k = 200, efSearch = 400, tieEps = 1e-6, probes = 40, vertical: string | null = null): Promise<IndexRecall> {
   const a = model.artifact;
   const s = a.meta.serving;
   const source = new UserFeatureSource(db, null);
   const spec = { positiveTypes: s.positive_types, historyMax: s.history_max, queryLast: s.query_last, visualLast: s.visual_last };
-  const sql = `SELECT product_id, embedding <=> $1::vector AS d FROM ${model.table} ORDER BY embedding <=> $1::vector LIMIT $2`;
+  // With a vertical: serving's filtered query, which reads that vertical's partition alone.
+  const where = vertical === null ? '' : 'WHERE vertical = $3';
+  const sql = `SELECT product_id, embedding <=> $1::vector AS d FROM ${model.table} ${where} ORDER BY embedding <=> $1::vector LIMIT $2`;
+  const params = (v: string) => (vertical === null ? [v, k] : [v, k, vertical]);
   let sum = 0;
   let overlap = 0;
   let n = 0;
@@ -47,12 +52,12 @@ export async function measureIndexRecall(db: Db, model: LiveModel, userIds: stri
     const t0 = performance.now();
     const approx = await db.transaction(async (tx) => {
       await tx.query("SELECT set_config('hnsw.ef_search', $1, true), set_config('ivfflat.probes', $2, true)", [String(efSearch), String(probes)]);
-      return tx.query<{ product_id: string; d: number }>(sql, [param, k]);
+      return tx.query<{ product_id: string; d: number }>(sql, params(param));
     });
     const t1 = performance.now();
     const exact = await db.transaction(async (tx) => {
       await tx.query("SELECT set_config('enable_indexscan', 'off', true)");
-      return tx.query<{ product_id: string; d: number }>(sql, [param, k]);
+      return tx.query<{ product_id: string; d: number }>(sql, params(param));
     });
     const t2 = performance.now();
     hnswMs.push(t1 - t0);
@@ -64,5 +69,5 @@ export async function measureIndexRecall(db: Db, model: LiveModel, userIds: stri
     overlap += approx.filter((r) => truth.has(r.product_id)).length / exact.length;
     n++;
   }
-  return { users: n, k, efSearch, probes, recall: n ? sum / n : 0, idOverlap: n ? overlap / n : 0, hnswP50Ms: median(hnswMs), exactP50Ms: median(exactMs) };
+  return { users: n, k, efSearch, probes, vertical, recall: n ? sum / n : 0, idOverlap: n ? overlap / n : 0, hnswP50Ms: median(hnswMs), exactP50Ms: median(exactMs) };
 }

@@ -33,6 +33,9 @@ const WARM_UP_PRODUCT: ProductRow = { id: '', business_id: '', vertical: '', tit
  * created between a publish's snapshot and its swap, or loaded by the importer).
  */
 export class ItemEmbedder {
+  /** Each table's primary key columns, the upsert's conflict target: tables never change once made. */
+  private readonly keys = new Map<string, string>();
+
   constructor(private readonly db: Db) {}
 
   /** Embeds the given products (or, without ids, up to `limit` the table lacks); returns how many. */
@@ -61,12 +64,37 @@ export class ItemEmbedder {
 
   private async embedBatch(model: ModelArtifact, table: string, rows: ProductRow[]): Promise<void> {
     const vectors = await this.vectors(model, rows, await model.text.embed(rows.map(productText)));
+    // A product whose vertical changed would otherwise keep its old row beside the new one in a
+    // table partitioned by vertical (key product_id, vertical); on one keyed by product_id the
+    // delete and the insert of the same statement replace the row.
     await this.db.query(
-      `INSERT INTO ${table} (product_id, business_id, vertical, embedding)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]::vector[])
-       ON CONFLICT (product_id) DO UPDATE SET business_id = EXCLUDED.business_id, vertical = EXCLUDED.vertical, embedding = EXCLUDED.embedding`,
+      `WITH u AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]::vector[]) AS u(product_id, business_id, vertical, embedding)),
+            moved AS (DELETE FROM ${table} e USING u WHERE e.product_id = u.product_id AND e.vertical <> u.vertical)
+       INSERT INTO ${table} (product_id, business_id, vertical, embedding) SELECT * FROM u
+       ON CONFLICT (${await this.key(table)}) DO UPDATE SET business_id = EXCLUDED.business_id, embedding = EXCLUDED.embedding`,
       [rows.map((r) => r.id), rows.map((r) => r.business_id), rows.map((r) => r.vertical), vectors.map((x) => toVector(x))],
     );
+  }
+
+  /**
+   * The primary key of an embedding table: (product_id, vertical) for a published one (partitioned
+   * by vertical: training/publish.py), product_id for item_embeddings_v0 and tables published
+   * before partitioning.
+   */
+  private async key(table: string): Promise<string> {
+    let key = this.keys.get(table);
+    if (key === undefined) {
+      const [row] = await this.db.query<{ key: string | null }>(
+        `SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY array_position(i.indkey::int2[], a.attnum)) AS key
+           FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey::int2[])
+          WHERE i.indrelid = to_regclass($1) AND i.indisprimary`,
+        [table],
+      );
+      if (!row?.key) throw new Error(`embedding table ${table} has no primary key`);
+      key = row.key;
+      this.keys.set(table, key);
+    }
+    return key;
   }
 
   /** The product tower's vectors of these products, given their text vectors. */

@@ -13,8 +13,10 @@ export interface RetrievalOptions {
   k: number;
   /** HNSW: candidate list size (it returns at most this many rows). */
   efSearch: number;
-  /** IVFFlat: lists scanned. Both are set; the table's index uses its own. */
+  /** IVFFlat: lists scanned in each partition read. Both are set; the table's index uses its own. */
   probes?: number;
+  /** IVFFlat probes of a query with no vertical, which merges every partition's scan (default: probes). */
+  probesUnfiltered?: number;
   vertical: string | null;
   businessId: string | null;
 }
@@ -67,7 +69,7 @@ export async function retrieve(db: Db, table: string, user: Float32Array, o: Ret
     rows = await db.query<R>(scored(`SELECT product_id, business_id, (embedding <=> $1::vector) * 1 AS dist FROM ${table} WHERE business_id = $2 ORDER BY 3 LIMIT $3`), [vec, o.businessId, o.k]);
   } else {
     const iterative = o.vertical ? 'relaxed_order' : 'off';
-    const settings = { 'hnsw.ef_search': String(Math.max(o.efSearch, o.k)), 'hnsw.iterative_scan': iterative, 'ivfflat.probes': String(o.probes ?? 20), 'ivfflat.iterative_scan': iterative };
+    const settings = { 'hnsw.ef_search': String(Math.max(o.efSearch, o.k)), 'hnsw.iterative_scan': iterative, 'ivfflat.probes': String((o.vertical ? o.probes : (o.probesUnfiltered ?? o.probes)) ?? 20), 'ivfflat.iterative_scan': iterative };
     const where = o.vertical ? 'WHERE vertical = $3' : '';
     const params = o.vertical ? [vec, o.k, o.vertical] : [vec, o.k];
     rows = await db.queryWithSettings<R>(settings, scored(`SELECT product_id, business_id, embedding <=> $1::vector AS dist FROM ${table} ${where} ORDER BY embedding <=> $1::vector LIMIT $2`), params);

@@ -28,6 +28,7 @@ export interface TwoTowerOptions {
   candidates: number;
   efSearch: number;
   probes: number;
+  probesUnfiltered: number;
   retrievalBudgetMs: number;
   rerankBudgetMs: number;
   popularityHalfLifeDays: number;
@@ -105,7 +106,7 @@ export class TwoTowerRecommender implements Recommender {
       const [vec] = await a.user.embed(userFeeds(a, user, req.userId, req.cart), 1);
       timeTower();
       const timeIndex = stageTimer('pgvector');
-      const candidates = await retrieve(this.db, model.table, vec, { k: this.opts.candidates, efSearch: this.opts.efSearch, probes: this.opts.probes, vertical: req.vertical, businessId: req.businessId }, this.facts);
+      const candidates = await retrieve(this.db, model.table, vec, { k: this.opts.candidates, efSearch: this.opts.efSearch, probes: this.opts.probes, probesUnfiltered: this.opts.probesUnfiltered, vertical: req.vertical, businessId: req.businessId }, this.facts);
       timeIndex();
       return { user, candidates };
     } finally {
