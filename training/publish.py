@@ -41,6 +41,7 @@ import numpy as np
 import psycopg
 from psycopg import sql
 
+from training.cpu_cap import backend_in_cgroup
 from training.data import connect
 from training.export import OPSET, PARITY_TOL
 
@@ -345,11 +346,14 @@ def cleanup(conn: psycopg.Connection, keep: int) -> list[int]:
 def publish(
     dsn: str, export_dir: str | Path, catalog: list[tuple[str, str, str]], item_feats: dict[str, np.ndarray],
     name: str = "two-tower", gate_metric: str = "recall@50", max_regression: float = 0.01, keep: int = 3,
-    lock_timeout_ms: int = 2000,
+    lock_timeout_ms: int = 2000, build_cgroup: str | None = None,
 ) -> int:
     """Publish the export; returns the new live version, or raises Refused (recorded in the registry).
 
-    catalog[i] = (product_id, business_id, vertical) for row i of item_feats."""
+    catalog[i] = (product_id, business_id, vertical) for row i of item_feats.
+    build_cgroup: a CPU-capped cgroup for the backend's COPY, index builds and ANALYZE (cpu_cap.py),
+    where PostgreSQL shares a small host with serving; default $SOUK_PUBLISH_CGROUP, unset = no cap.
+    The swap runs back in the backend's own group: it holds the view's lock and must not be paced."""
     export_dir = Path(export_dir).resolve()  # the registry stores an absolute path: serving's cwd may differ
     art = str(export_dir)
     meta = json.loads((export_dir / "metadata.json").read_text())
@@ -363,7 +367,8 @@ def publish(
             _registry_insert(conn, version, name, "refused", art, meta, reason)
             raise Refused(reason)
         emb = embed_catalog(export_dir, item_feats)
-        write_table(conn, version, catalog, emb)
+        with backend_in_cgroup(conn, os.environ.get("SOUK_PUBLISH_CGROUP") if build_cgroup is None else build_cgroup):
+            write_table(conn, version, catalog, emb)
         registry = [
             sql.SQL("UPDATE model_registry SET status = 'retired' WHERE status = 'live'"),
             _registry_sql(version, name, "live", art, meta),

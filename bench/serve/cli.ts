@@ -10,7 +10,7 @@ import { GraphqlClient } from './gql';
 import { measureIndex } from './index-recall';
 import { runLoad, type LoadResult } from './load';
 import { layerQuantiles, loopReport, parseHistograms, quantiles, RECOMMENDER_HISTOGRAM, scrape, STAGE_HISTOGRAM, subtract, type LoopReport } from './metrics';
-import { ensurePython, pipelineAvailable, trainOrReuse, type ModelState } from './model';
+import { ensurePython, pipelineAvailable, publishCaps, trainOrReuse, type ModelState, type PublishCaps } from './model';
 import { killChildren } from './proc';
 import { buildResult, finalLine, printSummary, writeResult } from './report';
 import { takeLock } from './lock';
@@ -36,6 +36,11 @@ const int = (min: number) => (value: string): number => {
 const positive = (value: string): number => {
   const n = Number(value);
   if (!(n > 0)) throw new InvalidArgumentError('expected a positive number');
+  return n;
+};
+const nonNegative = (value: string): number => {
+  const n = Number(value);
+  if (!(n >= 0)) throw new InvalidArgumentError('expected a number >= 0');
   return n;
 };
 
@@ -68,6 +73,8 @@ const program = new Command('bench:serve')
   .option('--probes <n>', 'ivfflat.probes of vertical-filtered queries (publish builds IVFFlat by default), given to the stack as IVFFLAT_PROBES', int(1), Number(process.env.IVFFLAT_PROBES ?? 20))
   .option('--probes-unfiltered <n>', 'ivfflat.probes of unfiltered queries (the index measurements are unfiltered), given to the stack as IVFFLAT_PROBES_UNFILTERED', int(1), Number(process.env.IVFFLAT_PROBES_UNFILTERED ?? 14))
   .option('--ef-search <n>', 'hnsw.ef_search, also given to the stack as HNSW_EF_SEARCH (default: $HNSW_EF_SEARCH, $SOUK_EF_SEARCH, else 400)', int(1), Number(process.env.HNSW_EF_SEARCH ?? process.env.SOUK_EF_SEARCH ?? 400))
+  .option('--publish-cpu <cores>', 'cap each swap\'s PostgreSQL backend (COPY, index builds, ANALYZE) at this many cores with a cgroup, as SOUK_PUBLISH_CGROUP (training/cpu_cap.py); 0: no cap. Where no cgroup can be made, the swaps run uncapped and the notes say so', nonNegative, 0.5)
+  .option('--publisher-cpu <cores>', 'cap each swap\'s Python process (it already runs at SCHED_IDLE) at this many cores with a cgroup; 0: no cap', nonNegative, 0)
   .option('--topology <shape>', `${TOPOLOGIES.join(' or ')}: every service in one Node process (as the demo runs), or each subgraph and the gateway in its own (as docker/compose.yaml does)`, topology, 'one-process')
   .option('--cpu-prof <dir>', 'write a V8 CPU profile of each server process into <dir> when the stack stops (open in Chrome DevTools)')
   .option('--node-flags <flags>', 'extra node/V8 flags for each server process, space-separated (e.g. "--trace-gc", which NODE_OPTIONS does not take)', '')
@@ -106,6 +113,7 @@ async function main() {
   say(`dataset: ${dataset.reused ? 'reused' : 'generated'} in ${dataset.seconds.toFixed(1)} s: ${JSON.stringify(dataset.counts)}`);
 
   let model: ModelState | null = null;
+  let caps: PublishCaps | null = null;
   if (o.model) {
     if (!pipelineAvailable(paths)) {
       throw new Error('training/pipeline is not there yet (python -m training.pipeline): run with --no-model to benchmark without a model');
@@ -113,6 +121,10 @@ async function main() {
     await ensurePython(paths, say);
     model = await trainOrReuse(o, env, paths, say);
     say(`model: ${model.status}, version ${model.version} (${model.seconds.toFixed(1)} s), export ${model.exportDir}`);
+    caps = await publishCaps(paths, o.publishCpu, o.publisherCpu);
+    notes.push(...caps.notes);
+    if (caps.backend) say(`swaps: the republish's PostgreSQL backend is capped at ${o.publishCpu} cores in ${caps.backend}`);
+    if (caps.publisher) say(`swaps: the republish's Python process is capped at ${o.publisherCpu} cores in ${caps.publisher}`);
   } else notes.push('--no-model: no training, no swaps; the recommender chain serves without a two-tower model');
 
   let stack: RunningStack | undefined;
@@ -164,7 +176,7 @@ async function main() {
     let swapsEndedAt = 0;
     let lastVersion: number | null = null;
     const swapsRun: Promise<SwapRun | null> = model && o.swaps > 0
-      ? sleep(o.swapDelay * 1000).then(() => runSwaps(o.swaps, env, paths, model!, say, abortSwaps)).then((run) => {
+      ? sleep(o.swapDelay * 1000).then(() => runSwaps(o.swaps, env, paths, model!, say, abortSwaps, caps)).then((run) => {
         lastVersion = run.swaps.filter((s) => s.ok).at(-1)?.version ?? null;
         return run;
       }).finally(() => {
@@ -233,7 +245,7 @@ async function main() {
     if (removed) notes.push(`removed the ${removed} product(s) the freshness probe created`);
 
     const input = {
-      config: { ...o, ef_search_source: process.env.HNSW_EF_SEARCH ? 'HNSW_EF_SEARCH' : process.env.SOUK_EF_SEARCH ? 'SOUK_EF_SEARCH' : 'default 400 or --ef-search', database_url: env.databaseUrl, gateway: env.gatewayUrl, mix: DEFAULT_MIX },
+      config: { ...o, ef_search_source: process.env.HNSW_EF_SEARCH ? 'HNSW_EF_SEARCH' : process.env.SOUK_EF_SEARCH ? 'SOUK_EF_SEARCH' : 'default 400 or --ef-search', database_url: env.databaseUrl, gateway: env.gatewayUrl, mix: DEFAULT_MIX, publish_cgroups: caps && { backend: caps.backend, publisher: caps.publisher } },
       dataset: { ...dataset },
       machine: { cpus: cpus().length, loadavg_before: loadBefore, loadavg_after: loadavg().map((x) => Math.round(x * 100) / 100) },
       stack_warnings: warnings,

@@ -26,6 +26,8 @@ export interface BenchOptions {
   efSearch: number;
   probes: number;
   probesUnfiltered: number;
+  publishCpu: number;
+  publisherCpu: number;
   topology: 'one-process' | 'per-service';
   cpuProf?: string;
   nodeFlags: string;

@@ -62,8 +62,36 @@ export interface Republish {
   error?: string;
 }
 
+/** CPU-capped cgroups for a swap (training/cpu_cap.py): its PostgreSQL backend's, its Python's. */
+export interface PublishCaps {
+  /** Given to the republish as SOUK_PUBLISH_CGROUP: its COPY, index builds and ANALYZE run there. */
+  backend: string | null;
+  /** The republish process itself starts there (with its embedding threads). */
+  publisher: string | null;
+  notes: string[];
+}
+
+/**
+ * The cgroups that cap a republish's PostgreSQL backend and its Python process at `cores` of a core
+ * each (0: none). Uncapped, the backend's COPY and index builds take a whole core of the two that
+ * serve the load for a few seconds per swap.
+ */
+export async function publishCaps(paths: BenchPaths, backendCores: number, publisherCores: number): Promise<PublishCaps> {
+  const caps: PublishCaps = { backend: null, publisher: null, notes: [] };
+  const make = async (name: string, cores: number, flag: string): Promise<string | null> => {
+    if (!(cores > 0)) return null;
+    const r = await run([paths.python, '-m', 'training.cpu_cap', name, String(cores)], { cwd: paths.root, log: join(paths.out, 'swaps.log') });
+    if (r.code === 0 && r.lastLine.trim()) return r.lastLine.trim();
+    caps.notes.push(`${flag} ${cores}: no cgroup, it ran uncapped (${r.tail.at(-1) ?? `exit ${r.code}`})`);
+    return null;
+  };
+  caps.backend = await make('souk-bench-publish', backendCores, '--publish-cpu');
+  caps.publisher = await make('souk-bench-publisher', publisherCores, '--publisher-cpu');
+  return caps;
+}
+
 /** One full swap: the same export published as a new version. Never throws. */
-export async function republish(env: BenchEnv, paths: BenchPaths, model: ModelState): Promise<Republish> {
+export async function republish(env: BenchEnv, paths: BenchPaths, model: ModelState, caps: PublishCaps | null = null): Promise<Republish> {
   const startedAt = performance.now();
   // At the lowest CPU priority: the publisher is a batch job, and in production it runs on another
   // machine. Here it shares the serving machine's two cores; unniced it took them from the load.
@@ -72,10 +100,12 @@ export async function republish(env: BenchEnv, paths: BenchPaths, model: ModelSt
   // stack's main thread waited for a core ~300 ms in each second of the publisher's ~25 s of Python,
   // against ~100 ms without a swap; under SCHED_IDLE, ~140 ms (README "Serving", fifth session).
   const idle = process.platform === 'linux' ? ['chrt', '--idle', '0'] : [];
-  const args = [...idle, 'nice', '-n', '19', paths.python, '-m', 'training.pipeline', 'republish', '--dsn', env.databaseUrl, '--export', model.exportDir, '--snapshot', model.snapshotDir];
+  // The process joins its cgroup before exec, so every thread it starts is capped with it.
+  const capped = caps?.publisher ? ['sh', '-c', 'echo $$ > "$0/cgroup.procs" && exec "$@"', caps.publisher] : [];
+  const args = [...capped, ...idle, 'nice', '-n', '19', paths.python, '-m', 'training.pipeline', 'republish', '--dsn', env.databaseUrl, '--export', model.exportDir, '--snapshot', model.snapshotDir];
   let r: RunResult | undefined;
   try {
-    r = await run(args, { cwd: paths.root, log: join(paths.out, 'swaps.log') });
+    r = await run(args, { cwd: paths.root, log: join(paths.out, 'swaps.log'), env: caps?.backend ? { ...process.env, SOUK_PUBLISH_CGROUP: caps.backend } : undefined });
     const answer = lastJson(r);
     const endedAt = performance.now();
     const ok = r.code === 0 && answer.status === 'live';

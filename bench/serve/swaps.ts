@@ -1,6 +1,6 @@
 import type { BenchEnv, BenchPaths } from './config';
 import type { LoadResult } from './load';
-import { republish, type ModelState, type Republish } from './model';
+import { republish, type ModelState, type PublishCaps, type Republish } from './model';
 
 // Full model swaps while the load runs: the republish CLI, n times in a row. The swap window runs
 // from the start of the first republish to the end of the last; requests that overlap it are the
@@ -12,11 +12,11 @@ export interface SwapRun {
   windowEnd: number;
 }
 
-export async function runSwaps(n: number, env: BenchEnv, paths: BenchPaths, model: ModelState, say: (s: string) => void, abort: { value: boolean }): Promise<SwapRun> {
+export async function runSwaps(n: number, env: BenchEnv, paths: BenchPaths, model: ModelState, say: (s: string) => void, abort: { value: boolean }, caps: PublishCaps | null = null): Promise<SwapRun> {
   const swaps: Republish[] = [];
   const windowStart = performance.now();
   for (let i = 0; i < n && !abort.value; i++) {
-    const s = await republish(env, paths, model);
+    const s = await republish(env, paths, model, caps);
     swaps.push(s);
     say(`  swap ${i + 1}/${n}: ${s.ok ? `version ${s.version} live` : `FAILED (${s.error})`} in ${s.seconds.toFixed(1)} s`);
   }
