@@ -133,7 +133,7 @@ def capped_group(name: str, cores: float, period_us: int = 10_000) -> Path:
         quota = max(1000, int(cores * period_us))  # the kernel's minimum quota is 1 ms
         if m.v2:
             (group / "cpu.max").write_text(f"{quota} {period_us}\n")
-        else:  # the period first: a quota above the old period would otherwise be refused
+        else:  # unlimited while the period changes: an existing group's old quota never meets the new period
             (group / "cpu.cfs_quota_us").write_text("-1\n")
             (group / "cpu.cfs_period_us").write_text(f"{period_us}\n")
             (group / "cpu.cfs_quota_us").write_text(f"{quota}\n")
