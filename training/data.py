@@ -1,6 +1,7 @@
 """Data for the Souk path: snapshot the database into Parquet, split by time, and check for leakage.
 
-    snapshot(dsn, out_dir)  -> out_dir/{users,businesses,products,product_images,interactions}.parquet
+    snapshot(dsn, out_dir)  -> out_dir/{users,businesses,products,product_images,interactions}.parquet,
+                               with the image vectors in out_dir/product_images.npy
     load_snapshot(dir)      -> Snapshot (pandas frames; skip=(...) leaves tables out)
     time_split(...)         -> Split: train / val / test interactions by occurred_at (default)
     leave_last_out(...)     -> Split: each user's last positive is test, the one before is val
@@ -97,22 +98,41 @@ def snapshot(dsn: str | None, out_dir: str | Path) -> Path:
         raise RuntimeError(f"snapshot: expected {len(QUERIES)} result sets, got {len(frames)}")
     for name, df in zip(QUERIES, frames):
         if name == "product_images":
-            df["embedding"] = [_parse_vector(t).tolist() for t in df["embedding"]]
+            df["embedding"] = [_parse_vector(t) for t in df["embedding"]]
+            df = write_image_matrix(df, out)
         df.to_parquet(out / f"{name}.parquet", index=False)
     return out
+
+
+# The image vectors of a snapshot, as one float32 (rows, dim) matrix beside product_images.parquet
+# (which then holds product_id alone, in the matrix's row order). As a Parquet list<double> column,
+# the bench's 100k x 1,280 took most of a republish's CPU to read back (decoding a gigabyte of
+# doubles, then converting them); the .npy is read with one copy.
+IMAGES_NPY = "product_images.npy"
+
+
+def write_image_matrix(df: pd.DataFrame, out: Path) -> pd.DataFrame:
+    """Writes df's image vectors to out/product_images.npy; returns what goes into the Parquet file."""
+    npy = out / IMAGES_NPY
+    vecs = [np.asarray(v, dtype=np.float32) for v in df["embedding"]]
+    if vecs and len({len(v) for v in vecs}) == 1:
+        np.save(npy, np.stack(vecs))
+        return df[["product_id"]]
+    # No rows, or vectors of different widths (the column is vector(1280), so only a changed
+    # schema could do that): the lists go into the Parquet file as before, and a stale matrix goes.
+    npy.unlink(missing_ok=True)
+    return df.assign(embedding=[v.tolist() for v in vecs])
 
 
 def load_snapshot(d: str | Path, skip: tuple[str, ...] = ()) -> Snapshot:
     """The snapshot's frames; those named in `skip` come back empty, with their columns (a republish
     needs the catalogue, not the million interactions: reading them was seconds of its CPU)."""
-    import pyarrow.parquet as pq
-
     d = Path(d)
     unknown = set(skip) - set(QUERIES)
     if unknown:
         raise ValueError(f"load_snapshot: no table {sorted(unknown)} in a snapshot (tables: {list(QUERIES)})")
     frames = {
-        name: pq.read_schema(d / f"{name}.parquet").empty_table().to_pandas() if name in skip
+        name: _empty(d / f"{name}.parquet") if name in skip
         else _read_images(d / f"{name}.parquet") if name == "product_images"
         else pd.read_parquet(d / f"{name}.parquet")
         for name in QUERIES
@@ -122,13 +142,32 @@ def load_snapshot(d: str | Path, skip: tuple[str, ...] = ()) -> Snapshot:
     return Snapshot(**frames)
 
 
+def _empty(path: Path) -> pd.DataFrame:
+    """A skipped table: no rows, the columns it would have had."""
+    import pyarrow.parquet as pq
+
+    df = pq.read_schema(path).empty_table().to_pandas()
+    if path.name == "product_images.parquet" and "embedding" not in df:
+        df["embedding"] = pd.Series([], dtype=object)
+    return df
+
+
 def _read_images(path: Path) -> pd.DataFrame:
-    """product_images.parquet with each embedding as a float32 array. The vectors are converted as
-    one flat column, not row by row: for the bench's 100k x 1,280 pandas' per-row conversion was
-    5.4 s of a republish's 23."""
+    """product_images.parquet with each embedding as a float32 array (a row of the .npy matrix
+    beside it, or, in a snapshot written before there was one, converted from the list column)."""
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
+    npy = path.with_name(IMAGES_NPY)
+    if npy.exists():
+        df = pd.read_parquet(path)
+        mat = np.load(npy)
+        if mat.ndim != 2 or len(mat) != len(df):
+            raise ValueError(f"{npy}: shape {mat.shape} does not match the {len(df)} rows of {path.name}")
+        df["embedding"] = list(mat)
+        return df
+    # The list column is converted as one flat column, not row by row: for the bench's 100k x 1,280
+    # pandas' per-row conversion was 5.4 s of a republish's 23.
     t = pq.read_table(path)
     emb = t.column("embedding").combine_chunks()
     flat = emb.flatten().to_numpy(zero_copy_only=False).astype(np.float32, copy=False)

@@ -91,11 +91,16 @@ class TextEmbedder:
         return hashlib.sha256(text.encode()).hexdigest()
 
     def __call__(self, texts: list[str]) -> np.ndarray:
+        keys = [self.key(t) for t in texts]
+        batch = self._batch_file(keys)
+        if batch is not None:
+            got = _read_batch(batch, len(texts))
+            if got is not None:
+                return got
         out = np.zeros((len(texts), TEXT_DIM), dtype=np.float32)
         missing: dict[str, list[int]] = {}
-        for i, t in enumerate(texts):
-            p = self.cache_dir / f"{self.key(t)}.npy"
-            v = _read_cached(p)
+        for i, (t, k) in enumerate(zip(texts, keys)):
+            v = _read_cached(self.cache_dir / f"{k}.npy")
             if v is not None:
                 out[i] = v
             else:
@@ -107,7 +112,20 @@ class TextEmbedder:
             for t, v in zip(uniq, vecs):
                 np.save(self.cache_dir / f"{self.key(t)}.npy", v)
                 out[missing[t]] = v
+        if batch is not None:
+            _write_batch(batch, out)
         return out
+
+    # A long list embedded before comes back as one file. A republish embeds the same catalogue each
+    # time (and training's prepare and the publish after it embed it twice): reading its 100k
+    # per-text files was seconds of CPU, on the host that serves while a swap runs.
+    BATCH_MIN = 1000  # shorter lists read their few files
+    BATCH_KEEP = 4  # the most recently used batch files kept; older ones are deleted
+
+    def _batch_file(self, keys: list[str]) -> Path | None:
+        if len(keys) < self.BATCH_MIN:
+            return None
+        return self.cache_dir / "batches" / f"{hashlib.sha256(''.join(keys).encode()).hexdigest()}.npy"
 
 
 _NPY_BYTES = TEXT_DIM * 4
@@ -127,6 +145,39 @@ def _read_cached(p: Path) -> np.ndarray | None:
         if len(b) - start == _NPY_BYTES and b"'<f4'" in header and b"False" in header and f"({TEXT_DIM},)".encode() in header:
             return np.frombuffer(b, dtype="<f4", offset=start)
     return np.load(p)
+
+
+def _read_batch(p: Path, n: int) -> np.ndarray | None:
+    """A batch file's (n, TEXT_DIM) vectors, or None when it is missing or unreadable (then the
+    per-text files answer and the batch is written again)."""
+    try:
+        v = np.load(p)
+    except (OSError, ValueError, EOFError):
+        return None
+    if v.shape != (n, TEXT_DIM) or v.dtype != np.float32:
+        return None
+    try:
+        os.utime(p)  # recently used: kept by _write_batch's pruning
+    except OSError:
+        pass  # pruned by another process since: the vectors read are still right
+    return v
+
+
+def _write_batch(p: Path, vecs: np.ndarray) -> None:
+    p.parent.mkdir(parents=True, exist_ok=True)
+    tmp = p.with_suffix(f".{os.getpid()}.tmp")
+    with open(tmp, "wb") as f:
+        np.save(f, vecs)
+    os.replace(tmp, p)  # whole or absent: a reader never sees half a file
+    for q in sorted(p.parent.glob("*.npy"), key=_mtime, reverse=True)[TextEmbedder.BATCH_KEEP :]:
+        q.unlink(missing_ok=True)
+
+
+def _mtime(p: Path) -> float:
+    try:
+        return p.stat().st_mtime
+    except FileNotFoundError:  # another process pruned it
+        return 0.0
 
 
 @dataclass

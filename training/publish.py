@@ -119,12 +119,25 @@ def check_files(export_dir: Path, meta: dict) -> str | None:
     return None
 
 
-def embed_catalog(export_dir: Path, item_feats: dict[str, np.ndarray], batch: int = 2048) -> np.ndarray:
-    """(I, 128) item embeddings from the exported ONNX item tower, fed the inputs its metadata names."""
+def embed_catalog(export_dir: Path, item_feats: dict[str, np.ndarray], batch: int = 2048, threads: int | None = None) -> np.ndarray:
+    """(I, 128) item embeddings from the exported ONNX item tower, fed the inputs its metadata names.
+
+    threads: ONNX Runtime's intra-op threads; default $SOUK_PUBLISH_THREADS, unset or 0 = one per
+    core. Where the publish shares a small host with serving, 1 leaves serving a core: in
+    bench:serve the seconds this ran on both cores held the swaps' slowest requests."""
     import onnxruntime as ort
 
+    if threads is None:
+        threads = int(os.environ.get("SOUK_PUBLISH_THREADS") or 0)
+    if threads < 0:
+        raise ValueError(f"SOUK_PUBLISH_THREADS / threads must be 0 (one per core) or more, not {threads}")
     meta = json.loads((export_dir / "metadata.json").read_text())
-    sess = ort.InferenceSession(str(export_dir / "item_tower.onnx"), providers=["CPUExecutionProvider"])
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads
+    # No spinning between batches: a batch job gains ~0.3 s in 100k rows from it, and a spinning
+    # thread holds a core that a host's other work (serving, the database) is waiting for.
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    sess = ort.InferenceSession(str(export_dir / "item_tower.onnx"), opts, providers=["CPUExecutionProvider"])
     names = [i["name"] for i in meta["towers"]["item"]["inputs"]]
     n = len(item_feats[names[0]])
     out = [sess.run(["embedding"], {k: item_feats[k][s : s + batch] for k in names})[0] for s in range(0, n, batch)]

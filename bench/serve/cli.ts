@@ -74,6 +74,7 @@ const program = new Command('bench:serve')
   .option('--probes-unfiltered <n>', 'ivfflat.probes of unfiltered queries (the index measurements are unfiltered), given to the stack as IVFFLAT_PROBES_UNFILTERED', int(1), Number(process.env.IVFFLAT_PROBES_UNFILTERED ?? 14))
   .option('--ef-search <n>', 'hnsw.ef_search, also given to the stack as HNSW_EF_SEARCH (default: $HNSW_EF_SEARCH, $SOUK_EF_SEARCH, else 400)', int(1), Number(process.env.HNSW_EF_SEARCH ?? process.env.SOUK_EF_SEARCH ?? 400))
   .option('--publish-cpu <cores>', 'cap each swap\'s PostgreSQL backend (COPY, index builds, ANALYZE) at this many cores with a cgroup, as SOUK_PUBLISH_CGROUP (training/cpu_cap.py); 0: no cap. Where no cgroup can be made, the swaps run uncapped and the notes say so', nonNegative, 0.5)
+  .option('--publish-threads <n>', 'ONNX Runtime threads with which each swap embeds the catalogue, as SOUK_PUBLISH_THREADS (training/publish.py); 0: one per core', int(0), 0)
   .option('--publisher-cpu <cores>', 'cap each swap\'s Python process (it already runs at SCHED_IDLE) at this many cores with a cgroup; 0: no cap', nonNegative, 0)
   .option('--topology <shape>', `${TOPOLOGIES.join(' or ')}: every service in one Node process (as the demo runs), or each subgraph and the gateway in its own (as docker/compose.yaml does)`, topology, 'one-process')
   .option('--cpu-prof <dir>', 'write a V8 CPU profile of each server process into <dir> when the stack stops (open in Chrome DevTools)')
@@ -121,7 +122,7 @@ async function main() {
     await ensurePython(paths, say);
     model = await trainOrReuse(o, env, paths, say);
     say(`model: ${model.status}, version ${model.version} (${model.seconds.toFixed(1)} s), export ${model.exportDir}`);
-    caps = await publishCaps(paths, o.publishCpu, o.publisherCpu);
+    caps = await publishCaps(paths, o.publishCpu, o.publisherCpu, o.publishThreads);
     notes.push(...caps.notes);
     if (caps.backend) say(`swaps: the republish's PostgreSQL backend is capped at ${o.publishCpu} cores in ${caps.backend}`);
     if (caps.publisher) say(`swaps: the republish's Python process is capped at ${o.publisherCpu} cores in ${caps.publisher}`);
@@ -245,7 +246,7 @@ async function main() {
     if (removed) notes.push(`removed the ${removed} product(s) the freshness probe created`);
 
     const input = {
-      config: { ...o, ef_search_source: process.env.HNSW_EF_SEARCH ? 'HNSW_EF_SEARCH' : process.env.SOUK_EF_SEARCH ? 'SOUK_EF_SEARCH' : 'default 400 or --ef-search', database_url: env.databaseUrl, gateway: env.gatewayUrl, mix: DEFAULT_MIX, publish_cgroups: caps && { backend: caps.backend, publisher: caps.publisher } },
+      config: { ...o, ef_search_source: process.env.HNSW_EF_SEARCH ? 'HNSW_EF_SEARCH' : process.env.SOUK_EF_SEARCH ? 'SOUK_EF_SEARCH' : 'default 400 or --ef-search', database_url: env.databaseUrl, gateway: env.gatewayUrl, mix: DEFAULT_MIX, publish_cgroups: caps && { backend: caps.backend, publisher: caps.publisher }, publish_threads: caps && caps.embedThreads },
       dataset: { ...dataset },
       machine: { cpus: cpus().length, loadavg_before: loadBefore, loadavg_after: loadavg().map((x) => Math.round(x * 100) / 100) },
       stack_warnings: warnings,

@@ -28,6 +28,7 @@ export interface BenchOptions {
   probesUnfiltered: number;
   publishCpu: number;
   publisherCpu: number;
+  publishThreads: number;
   topology: 'one-process' | 'per-service';
   cpuProf?: string;
   nodeFlags: string;

@@ -62,12 +62,14 @@ export interface Republish {
   error?: string;
 }
 
-/** CPU-capped cgroups for a swap (training/cpu_cap.py): its PostgreSQL backend's, its Python's. */
+/** Limits on a swap's share of the host: CPU-capped cgroups (training/cpu_cap.py) for its PostgreSQL backend and its Python, and its embedding threads. */
 export interface PublishCaps {
   /** Given to the republish as SOUK_PUBLISH_CGROUP: its COPY, index builds and ANALYZE run there. */
   backend: string | null;
   /** The republish process itself starts there (with its embedding threads). */
   publisher: string | null;
+  /** Given as SOUK_PUBLISH_THREADS: ONNX Runtime threads embedding the catalogue (0: one per core). */
+  embedThreads: number;
   notes: string[];
 }
 
@@ -76,8 +78,8 @@ export interface PublishCaps {
  * each (0: none). Uncapped, the backend's COPY and index builds take a whole core of the two that
  * serve the load for a few seconds per swap.
  */
-export async function publishCaps(paths: BenchPaths, backendCores: number, publisherCores: number): Promise<PublishCaps> {
-  const caps: PublishCaps = { backend: null, publisher: null, notes: [] };
+export async function publishCaps(paths: BenchPaths, backendCores: number, publisherCores: number, embedThreads: number): Promise<PublishCaps> {
+  const caps: PublishCaps = { backend: null, publisher: null, embedThreads, notes: [] };
   const make = async (name: string, cores: number, flag: string): Promise<string | null> => {
     if (!(cores > 0)) return null;
     const r = await run([paths.python, '-m', 'training.cpu_cap', name, String(cores)], { cwd: paths.root, log: join(paths.out, 'swaps.log') });
@@ -105,7 +107,10 @@ export async function republish(env: BenchEnv, paths: BenchPaths, model: ModelSt
   const args = [...capped, ...idle, 'nice', '-n', '19', paths.python, '-m', 'training.pipeline', 'republish', '--dsn', env.databaseUrl, '--export', model.exportDir, '--snapshot', model.snapshotDir];
   let r: RunResult | undefined;
   try {
-    r = await run(args, { cwd: paths.root, log: join(paths.out, 'swaps.log'), env: caps?.backend ? { ...process.env, SOUK_PUBLISH_CGROUP: caps.backend } : undefined });
+    const vars: NodeJS.ProcessEnv = { ...process.env };
+    if (caps?.backend) vars.SOUK_PUBLISH_CGROUP = caps.backend;
+    if (caps?.embedThreads) vars.SOUK_PUBLISH_THREADS = String(caps.embedThreads);
+    r = await run(args, { cwd: paths.root, log: join(paths.out, 'swaps.log'), env: vars });
     const answer = lastJson(r);
     const endedAt = performance.now();
     const ok = r.code === 0 && answer.status === 'live';

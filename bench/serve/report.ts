@@ -4,7 +4,7 @@ import type { FreshnessTrial } from './freshness';
 import type { IndexReport } from './index-recall';
 import type { LoadResult } from './load';
 import type { LoopReport, Quantiles } from './metrics';
-import type { SwapReport } from './swaps';
+import type { LatencySplit, SwapReport } from './swaps';
 import type { UserRecall } from './user-recall';
 
 // The summary a person reads, then one JSON line for machines (the same object is written to
@@ -115,6 +115,9 @@ export function printSummary(result: Record<string, unknown>, r: ReportInput, sa
       row(`swap ${i + 1}`, s.ok ? `v${s.version} in ${s.seconds} s; first served ${s.first_served_after_end_s === null ? 'never' : `${s.first_served_after_end_s} s after the CLI returned`}` : `failed: ${s.error}`);
     }
     row('failed requests in window', `${r.swaps.failed_requests} of ${r.swaps.requests_in_window} (window ${r.swaps.window_s} s)`);
+    const split = (x: LatencySplit) => `${x.p50_ms ?? '-'} / ${x.p99_ms ?? '-'} / ${x.max_ms ?? '-'} ms over ${x.requests}`;
+    row('p50 / p99 / max in window', split(r.swaps.latency_in_window));
+    row('  outside the window', split(r.swaps.latency_outside_window));
     row('served versions moved', r.swaps.versions_moved);
   }
 

@@ -28,6 +28,13 @@ export interface SwapReport {
   window_s: number;
   failed_requests: number;
   requests_in_window: number;
+  /**
+   * Latency percentiles (ms, from the due time) of the answered requests that overlapped the swap
+   * window and of those that did not: how much of the run's tail the swaps make. The headline p99
+   * is over all requests; this split only says where it comes from.
+   */
+  latency_in_window: LatencySplit;
+  latency_outside_window: LatencySplit;
   /** Every swapped-in version was served after its swap. */
   versions_moved: boolean;
   versions_seen: string[];
@@ -43,10 +50,18 @@ export function swapReport(run: SwapRun, load: LoadResult): SwapReport {
   const overlaps = (i: number) => load.timeline.sent[i] <= run.windowEnd && load.timeline.done[i] >= run.windowStart;
   let failed = 0;
   let inWindow = 0;
+  const inside: number[] = [];
+  const outside: number[] = [];
   for (let i = 0; i < load.timeline.sent.length; i++) {
-    if (!overlaps(i)) continue;
+    const done = load.timeline.done[i];
+    const answered = done !== undefined && !load.timeline.failed[i];
+    if (!overlaps(i)) {
+      if (answered) outside.push(done - load.timeline.sent[i]);
+      continue;
+    }
     inWindow++;
     if (load.timeline.failed[i]) failed++;
+    else if (answered) inside.push(done - load.timeline.sent[i]);
   }
   const swaps = run.swaps.map((s) => {
     let first: number | null = null;
@@ -68,10 +83,26 @@ export function swapReport(run: SwapRun, load: LoadResult): SwapReport {
     window_s: round((run.windowEnd - run.windowStart) / 1000, 2),
     failed_requests: failed,
     requests_in_window: inWindow,
+    latency_in_window: latencySplit(inside),
+    latency_outside_window: latencySplit(outside),
     versions_moved: swaps.length > 0 && swaps.every((s) => s.ok && s.first_served_after_end_s !== null),
     versions_seen: [...load.versions.keys()],
     last_model_version: load.lastModelVersion,
   };
+}
+
+export interface LatencySplit {
+  requests: number;
+  p50_ms: number | null;
+  p99_ms: number | null;
+  max_ms: number | null;
+}
+
+/** Nearest-rank percentiles of latencies in ms. */
+export function latencySplit(ms: number[]): LatencySplit {
+  const s = Float64Array.from(ms).sort();
+  const at = (q: number) => (s.length ? round(s[Math.min(s.length - 1, Math.ceil((q / 100) * s.length) - 1)], 2) : null);
+  return { requests: s.length, p50_ms: at(50), p99_ms: at(99), max_ms: s.length ? round(s[s.length - 1], 2) : null };
 }
 
 const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;

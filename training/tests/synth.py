@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from training.data import QUERIES
+from training.data import QUERIES, write_image_matrix
 
 CATEGORIES = ["bread", "milk", "coffee", "pizza", "sushi", "fruit", "snacks", "juice"]
 BRANDS = ["acme", "baraka", "nour", "zahra", "atlas", "sahara"]
@@ -69,5 +69,7 @@ def write_snapshot(out_dir: str | Path, **kw) -> Path:
     frames = make_frames(**kw)
     assert set(frames) == set(QUERIES)
     for name, df in frames.items():
+        if name == "product_images":
+            df = write_image_matrix(df, out)  # the layout snapshot() writes
         df.to_parquet(out / f"{name}.parquet", index=False)
     return out

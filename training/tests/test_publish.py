@@ -146,3 +146,16 @@ def test_binary_copy_stores_the_exact_vectors_and_text(pg_dsn):
     assert sorted(r[:3] for r in got) == sorted(rows)
     by_id = {r[0]: np.array(r[3].strip("[]").split(","), dtype=np.float32) for r in got}
     assert all(np.array_equal(by_id[pid], e) for (pid, _, _), e in zip(rows, emb))  # float4 both ways: bit-exact
+
+
+def test_embedding_threads_change_nothing_but_the_threads(prepared, tmp_path, monkeypatch):
+    from training.publish import embed_catalog
+
+    _, feats = catalog(prepared)
+    export_dir = make_export(prepared, tmp_path / "v1", 1, {"recall@50": 0.40})
+    default = embed_catalog(export_dir, feats)
+    monkeypatch.setenv("SOUK_PUBLISH_THREADS", "1")
+    np.testing.assert_allclose(embed_catalog(export_dir, feats), default, rtol=1e-5, atol=1e-6)
+    monkeypatch.setenv("SOUK_PUBLISH_THREADS", "-1")
+    with pytest.raises(ValueError, match="must be 0 \\(one per core\\) or more, not -1"):
+        embed_catalog(export_dir, feats)
