@@ -80,8 +80,9 @@ export function countFiltered(reason: 'out_of_stock' | 'closed' | 'in_cart' | (s
   if (items > 0) filtered.inc({ reason }, items);
 }
 
-export function countCache(cache: string, hit: boolean): void {
-  (hit ? cacheHits : cacheMisses).inc({ cache });
+/** `n` lookups of one outcome at once (a request's batch of products). */
+export function countCache(cache: string, hit: boolean, n = 1): void {
+  if (n > 0) (hit ? cacheHits : cacheMisses).inc({ cache }, n);
 }
 
 export function countServed(path: string, modelVersion: string): void {

@@ -16,6 +16,7 @@ import { ItemEmbedder } from './model/item-embedder';
 import { ModelHolder } from './model/live-model';
 import { CandidateFeatureSource } from './pipeline/candidate-features';
 import { DEFAULT_FAIRNESS, type FairnessConfig } from './pipeline/fairness';
+import { CandidateVectors } from './pipeline/candidate-vectors';
 import { ProductFactsCache } from './pipeline/product-facts';
 import { AvailabilityFilter } from './pipeline/filter';
 import { FallbackChain } from './recommenders/chain';
@@ -82,7 +83,8 @@ export function buildRecommendationsSubgraph(opts: RecommendationsOptions) {
   const models = new ModelHolder(opts.db, new ItemEmbedder(opts.db), opts.logger, { pollMs: retrieval.modelPollMs, dim: EMBEDDING_DIM, lane });
   const userFeatures = new RequestFeatures(new UserFeatureSource(opts.db, opts.featureCache ?? null));
   const productFacts = new ProductFactsCache(opts.db);
-  const twoTower = new TwoTowerRecommender(opts.db, models, userFeatures, opts.logger, retrieval, productFacts);
+  const candidateVectors = new CandidateVectors(opts.db);
+  const twoTower = new TwoTowerRecommender(opts.db, models, userFeatures, opts.logger, retrieval, productFacts, candidateVectors);
   const popular = new PopularPool(opts.db, undefined, lane);
   const profile = new ProfileRecommender(opts.db, popular, models, userFeatures, retrieval.retrievalBudgetMs);
   const chain = new FallbackChain([profile, twoTower, new PopularityRecommender(opts.db, popular)], opts.logger);
@@ -114,7 +116,10 @@ export function buildRecommendationsSubgraph(opts: RecommendationsOptions) {
       }
       unsubscribe.push(await opts.bus.subscribe('stock.changed', (e) => popular.stockChanged(e.productIds)));
       unsubscribe.push(await opts.bus.subscribe('business.changed', (e) => candidateFeatures.forget(e.businessIds)));
-      unsubscribe.push(await opts.bus.subscribe('product.changed', (e) => productFacts.forget(e.productIds)));
+      unsubscribe.push(await opts.bus.subscribe('product.changed', (e) => {
+        productFacts.forget(e.productIds);
+        candidateVectors.forget(e.productIds);
+      }));
       unsubscribe.push(await opts.bus.subscribe('product.created', (e) => {
         models
           .embedProducts(e.productIds)

@@ -9,7 +9,8 @@ import { withBudget } from '../pipeline/budget';
 import { rankFeatures } from '../pipeline/rank-features';
 import { reasonFor } from '../pipeline/reasons';
 import type { ProductFactsCache } from '../pipeline/product-facts';
-import { embeddings, retrieve, type Retrieved } from '../pipeline/retrieval';
+import type { CandidateVectors } from '../pipeline/candidate-vectors';
+import { retrieve, type Retrieved } from '../pipeline/retrieval';
 import type { Candidate, RecommendationRequest, Recommender } from './types';
 
 const CART_WINDOW_MS = 24 * 3_600_000;
@@ -51,6 +52,7 @@ export class TwoTowerRecommender implements Recommender {
     private readonly logger: Logger,
     private readonly opts: TwoTowerOptions,
     private readonly facts: ProductFactsCache,
+    private readonly candidateVectors: CandidateVectors,
   ) {}
 
   get modelVersion(): string {
@@ -86,7 +88,8 @@ export class TwoTowerRecommender implements Recommender {
     const done = stageTimer('embeddings');
     try {
       // Within the re-ranker's budget: late vectors are not worth more than diversity by attributes.
-      return await withBudget('embeddings', this.opts.rerankBudgetMs, embeddings(this.db, model.table, productIds));
+      // A late read still fills the cache for the requests after this one.
+      return await withBudget('embeddings', this.opts.rerankBudgetMs, this.candidateVectors.read(model.table, productIds));
     } catch (err) {
       countFallback('embeddings', err instanceof Error && err.name === 'BudgetExceededError' ? 'timeout' : 'error');
       this.logger.warn({ err: (err as Error).message }, 'reading candidate vectors failed; diversity by attributes');
