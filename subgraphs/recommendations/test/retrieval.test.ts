@@ -1,4 +1,5 @@
 import { toVector } from '@souk/db';
+import { registry } from '@souk/observability';
 import { createTestDb, seedSmallMarketplace, type Backend, type TestDb } from '@souk/testing';
 import { ProductFactsCache } from '../src/pipeline/product-facts';
 import { embeddings, retrieve } from '../src/pipeline/retrieval';
@@ -78,6 +79,19 @@ describe.each<Backend>(['postgres', 'pglite'])('retrieve on %s', (backend) => {
     expect(await price()).toBe(first! + 100);
     now += 2_000; // past the TTL: popularity and a missed event are bounded by it
     expect(await price()).toBe(first);
+  });
+
+  it('counts product-fact lookups as cache hits and misses', async () => {
+    const count = async (name: string) => {
+      const m = (await registry.getMetricsAsJSON()).find((x) => x.name === name);
+      return (m?.values ?? []).filter((v) => v.labels.cache === 'product_facts').reduce((sum, v) => sum + v.value, 0);
+    };
+    const [hits, misses] = [await count('souk_cache_hits_total'), await count('souk_cache_misses_total')];
+    const facts = new ProductFactsCache(t.db);
+    await facts.get([products[0], products[1]]);
+    await facts.get([products[0], products[1], products[2]]);
+    expect(await count('souk_cache_hits_total')).toBe(hits + 2);
+    expect(await count('souk_cache_misses_total')).toBe(misses + 3);
   });
 
   it('drops the products read longest ago past its size, and leaves out products that do not exist', async () => {

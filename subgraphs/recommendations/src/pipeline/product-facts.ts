@@ -1,4 +1,5 @@
 import type { Db } from '@souk/db';
+import { countCache } from '@souk/observability';
 
 /** What Stage 2 and the reasons need about a retrieved product, besides its vector score. */
 export interface ProductFacts {
@@ -84,6 +85,8 @@ export class ProductFactsCache {
       if (slot !== undefined && t - this.numbers[slot * WIDTH + AT] < this.opts.ttlMs) out.set(id, this.facts(slot));
       else missing.push(id);
     }
+    countCache('product_facts', true, out.size);
+    countCache('product_facts', false, missing.length);
     if (missing.length === 0) return out;
     const rows = await this.db.query<{ facts: Row[] | string }>(FACTS_SQL, [missing]);
     const raw = rows[0]?.facts ?? [];
