@@ -1,7 +1,7 @@
 import { toVector } from '@souk/db';
-import { registry } from '@souk/observability';
 import { createTestDb, seedSmallMarketplace, type Backend, type TestDb } from '@souk/testing';
 import { CandidateVectors, VectorSlab } from '../src/pipeline/candidate-vectors';
+import { cacheCount as count } from './cache-counts';
 
 // Stage 3's candidate vectors: read from a version's table once, then from memory. The tests
 // delete the rows after the first read, so that only the cache can answer the second.
@@ -13,10 +13,7 @@ const axis = (i: number) => {
   return v;
 };
 
-async function cacheCount(kind: 'hits' | 'misses'): Promise<number> {
-  const m = (await registry.getMetricsAsJSON()).find((x) => x.name === `souk_cache_${kind}_total`);
-  return (m?.values ?? []).filter((v) => v.labels.cache === 'candidate_vectors').reduce((s, v) => s + v.value, 0);
-}
+const cacheCount = (kind: 'hits' | 'misses') => count('candidate_vectors', kind);
 
 describe.each<Backend>(['postgres', 'pglite'])('CandidateVectors on %s', (backend) => {
   let t: TestDb;

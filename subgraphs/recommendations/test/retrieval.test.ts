@@ -1,9 +1,9 @@
 import { toVector } from '@souk/db';
-import { registry } from '@souk/observability';
 import { createTestDb, seedSmallMarketplace, type Backend, type TestDb } from '@souk/testing';
 import { ProductFactsCache } from '../src/pipeline/product-facts';
 import { embeddings, retrieve } from '../src/pipeline/retrieval';
 import { withBudget, BudgetExceededError } from '../src/pipeline/budget';
+import { cacheCount } from './cache-counts';
 
 // Stage 1's pgvector query on both backends: nearest first, filters by vertical (HNSW with
 // iterative scan) and business (exact), product facts from ProductFactsCache.
@@ -82,16 +82,12 @@ describe.each<Backend>(['postgres', 'pglite'])('retrieve on %s', (backend) => {
   });
 
   it('counts product-fact lookups as cache hits and misses', async () => {
-    const count = async (name: string) => {
-      const m = (await registry.getMetricsAsJSON()).find((x) => x.name === name);
-      return (m?.values ?? []).filter((v) => v.labels.cache === 'product_facts').reduce((sum, v) => sum + v.value, 0);
-    };
-    const [hits, misses] = [await count('souk_cache_hits_total'), await count('souk_cache_misses_total')];
+    const [hits, misses] = [await cacheCount('product_facts', 'hits'), await cacheCount('product_facts', 'misses')];
     const facts = new ProductFactsCache(t.db);
     await facts.get([products[0], products[1]]);
     await facts.get([products[0], products[1], products[2]]);
-    expect(await count('souk_cache_hits_total')).toBe(hits + 2);
-    expect(await count('souk_cache_misses_total')).toBe(misses + 3);
+    expect(await cacheCount('product_facts', 'hits')).toBe(hits + 2);
+    expect(await cacheCount('product_facts', 'misses')).toBe(misses + 3);
   });
 
   it('drops the products read longest ago past its size, and leaves out products that do not exist', async () => {
