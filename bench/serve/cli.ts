@@ -15,6 +15,7 @@ import { killChildren } from './proc';
 import { buildResult, finalLine, printSummary, writeResult } from './report';
 import { takeLock } from './lock';
 import { logWarnings, startStack, TOPOLOGIES, type RunningStack, type Topology } from './stack';
+import { startStealSampler, stealReport } from './steal';
 import { mentionsVersion, runSwaps, swapReport, type SwapRun } from './swaps';
 import { userVectorRecall } from './user-recall';
 
@@ -199,9 +200,11 @@ async function main() {
         })
         .finally(() => (freshDone = true))
       : Promise.resolve([]);
+    const steal = startStealSampler();
     const load = await runLoad(client, requestMaker(population, o.seed), {
       rps: o.rps, minSeconds: o.duration, maxSeconds: o.maxDuration, done: (sofar) => swapsDone && freshDone && lastSwapServed(sofar), abortErrorShare: o.abortErrorShare, progress: say,
     });
+    const stealSamples = steal?.stop() ?? null;
     if (load.aborted) {
       say(`load: stopped early: ${load.aborted}`);
       notes.push(`the load stopped early after ${load.sendSeconds.toFixed(0)} s: ${load.aborted}; a running republish was ended and later swaps skipped`);
@@ -249,6 +252,8 @@ async function main() {
       config: { ...o, ef_search_source: process.env.HNSW_EF_SEARCH ? 'HNSW_EF_SEARCH' : process.env.SOUK_EF_SEARCH ? 'SOUK_EF_SEARCH' : 'default 400 or --ef-search', database_url: env.databaseUrl, gateway: env.gatewayUrl, mix: DEFAULT_MIX, publish_cgroups: caps && { backend: caps.backend, publisher: caps.publisher }, publish_threads: caps && caps.embedThreads },
       dataset: { ...dataset },
       machine: { cpus: cpus().length, loadavg_before: loadBefore, loadavg_after: loadavg().map((x) => Math.round(x * 100) / 100) },
+      // Aligned to the first request's due time, as the tail's seconds are.
+      steal: stealSamples && stealReport(stealSamples, load.timeline.sent[0] ?? load.startedAt, load.endedAt),
       stack_warnings: warnings,
       model: model && { version: model.version, status: model.status, export_dir: model.exportDir, snapshot_dir: model.snapshotDir, seconds: model.seconds },
       load, swaps: swaps && swapReport(swaps, load), freshness, index, userRecall, stages, recommenders, layers, loop, stageNote, notes,

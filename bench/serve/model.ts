@@ -80,15 +80,17 @@ export interface PublishCaps {
  */
 export async function publishCaps(paths: BenchPaths, backendCores: number, publisherCores: number, embedThreads: number): Promise<PublishCaps> {
   const caps: PublishCaps = { backend: null, publisher: null, embedThreads, notes: [] };
-  const make = async (name: string, cores: number, flag: string): Promise<string | null> => {
+  const make = async (name: string, cores: number, flag: string, extra: string[] = []): Promise<string | null> => {
     if (!(cores > 0)) return null;
-    const r = await run([paths.python, '-m', 'training.cpu_cap', name, String(cores)], { cwd: paths.root, log: join(paths.out, 'swaps.log') });
+    const r = await run([paths.python, '-m', 'training.cpu_cap', name, String(cores), ...extra], { cwd: paths.root, log: join(paths.out, 'swaps.log') });
     if (r.code === 0 && r.lastLine.trim()) return r.lastLine.trim();
     caps.notes.push(`${flag} ${cores}: no cgroup, it ran uncapped (${r.tail.at(-1) ?? `exit ${r.code}`})`);
     return null;
   };
   caps.backend = await make('souk-bench-publish', backendCores, '--publish-cpu');
-  caps.publisher = await make('souk-bench-publisher', publisherCores, '--publisher-cpu');
+  // The publisher runs at SCHED_IDLE, which counts only among its own group's tasks: the group
+  // itself must be idle too, or the cap raises the publisher's priority (cpu_cap.py).
+  caps.publisher = await make('souk-bench-publisher', publisherCores, '--publisher-cpu', ['--idle']);
   return caps;
 }
 

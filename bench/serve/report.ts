@@ -4,6 +4,7 @@ import type { FreshnessTrial } from './freshness';
 import type { IndexReport } from './index-recall';
 import type { LoadResult } from './load';
 import type { LoopReport, Quantiles } from './metrics';
+import type { StealReport } from './steal';
 import type { LatencySplit, SwapReport } from './swaps';
 import type { UserRecall } from './user-recall';
 
@@ -14,6 +15,8 @@ export interface ReportInput {
   config: Record<string, unknown>;
   dataset: Record<string, unknown>;
   machine: { cpus: number; loadavg_before: number[]; loadavg_after: number[] };
+  /** The hypervisor's steal over the load (steal.ts); null where /proc/stat has none. */
+  steal: StealReport | null;
   stack_warnings: { total: number; top: unknown[] };
   model: Record<string, unknown> | null;
   load: LoadResult;
@@ -83,6 +86,7 @@ export function buildResult(r: ReportInput): Record<string, unknown> {
     event_loop: r.loop,
     dataset: r.dataset,
     machine: r.machine,
+    steal: r.steal,
     stack_warnings: r.stack_warnings,
     model: r.model,
     config: r.config,
@@ -107,6 +111,13 @@ export function printSummary(result: Record<string, unknown>, r: ReportInput, sa
   const tail = result.tail as ReturnType<typeof tailClusters>;
   row('requests >= p99, when', `${tail.requests} in ${tail.seconds} distinct seconds; most at ${tail.worst.map((w) => `${w.at_s} s (${w.requests})`).join(', ')}`);
   row('machine load average', `${r.machine.loadavg_before.join(' ')} before, ${r.machine.loadavg_after.join(' ')} after (${r.machine.cpus} cores)`);
+  if (r.steal) {
+    // Each of the worst seconds with the steal in it and in the second before (a burst that ends a
+    // second can slow the requests of the next).
+    const near = (s: number) => r.steal!.bursts.filter((b) => b.at_s === s || b.at_s === s - 1).reduce((a, b) => a + b.ms, 0);
+    row('steal (hypervisor), all cpus', `${Math.round(r.steal.total_ms)} ms over the load; seconds with >= ${r.steal.burst_ms} ms: ${r.steal.bursts.map((b) => `${b.at_s} s (${Math.round(b.ms)})`).join(', ') || 'none'}`);
+    row('  in the worst seconds', tail.worst.map((w) => `${w.at_s} s: ${Math.round(near(w.at_s))} ms`).join(', ') || '-');
+  }
 
   say('\nModel swaps during the load');
   if (!r.swaps) row('swaps', r.model ? 'none (--swaps 0)' : 'none (no model)');

@@ -108,6 +108,19 @@ def test_publish_builds_its_table_inside_the_capped_group_and_swaps_outside(prep
         group.rmdir()
 
 
+def test_an_idle_group_is_scheduled_as_idle_and_a_reused_one_forgets_it():
+    try:
+        group = capped_group(f"souk-test-{secrets.token_hex(4)}", 0.5, idle=True)
+    except (OSError, ValueError) as e:
+        pytest.skip(f"no writable cgroup with cpu.idle on this host: {e}")
+    try:
+        assert (group / "cpu.idle").read_text().strip() == "1"
+        assert capped_group(group.name, 0.5) == group
+        assert (group / "cpu.idle").read_text().strip() == "0"
+    finally:
+        group.rmdir()
+
+
 def test_cli_refuses_a_cap_of_no_cpu(capsys):
     from training.cpu_cap import main
 

@@ -11,7 +11,9 @@ type ModelThread = WorkerClient<ModelInit, LoadedModel, RunRequest, Record<strin
  * vocabularies while the live version keeps serving, and hosts the sessions that need not answer
  * within a request (the product tower). The user tower and the ranker stay on the main thread: a
  * run there is a fraction of a millisecond, and two thread round trips per request cost more
- * (about 1 ms at p50 in bench:serve on 2 cores).
+ * (about 1 ms at p50 in bench:serve on 2 cores). No request waits on this thread, so it runs at
+ * the lowest CPU priority (worker-client.ts): a new product's vector (freshness) is one short run
+ * that spare CPU serves, and a swap's loading no longer takes a core from the requests.
  */
 export class ModelThreadHandle {
   private constructor(
@@ -21,7 +23,7 @@ export class ModelThreadHandle {
 
   /** Starts the thread and loads; rejects with the reason the model cannot be served. */
   static async open(init: ModelInit, name: string): Promise<ModelThreadHandle> {
-    const { client, ready } = await WorkerClient.start<ModelInit, LoadedModel, RunRequest, Record<string, TensorData>>(WORKER, init, name);
+    const { client, ready } = await WorkerClient.start<ModelInit, LoadedModel, RunRequest, Record<string, TensorData>>(WORKER, init, name, { background: true });
     return new ModelThreadHandle(client, ready);
   }
 

@@ -13,10 +13,27 @@ import type { Reply } from './worker-port';
 // Run from TypeScript source (tsx, jest), a worker thread needs a TypeScript loader of its own:
 // tsx's require hook, registered before the worker module is required (an `--import tsx` in the
 // worker's execArgv did not reach it on Node 20).
-function workerSource(file: string): string {
-  return extname(__filename) === '.ts'
+function workerSource(file: string, background: boolean): string {
+  const load = extname(__filename) === '.ts'
     ? `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(file)});`
     : `require(${JSON.stringify(file)});`;
+  return background ? `${LOWEST_PRIORITY} ${load}` : load;
+}
+
+// First thing in a background worker, before it loads any module: the lowest CPU priority (nice
+// 19) for its thread alone. Linux keeps a nice value per thread, and os.setPriority() without a pid
+// sets the calling thread's, so the event loop keeps its own. Elsewhere (macOS) it would lower the
+// whole process, so it is Linux only. Refused (a sandbox): the worker runs at normal priority.
+const LOWEST_PRIORITY = `if (process.platform === 'linux') { try { require('node:os').setPriority(19); } catch {} }`;
+
+export interface WorkerOptions {
+  /**
+   * Work that no request waits for (loading a model version): the thread runs at the lowest CPU
+   * priority and takes only what serving leaves. At normal priority a new version's thread took
+   * most of a core for about 0.3 s at each swap, loading its modules and hashing files (perf
+   * samples of a bench:serve run), on a 2-core machine that serves with both.
+   */
+  background?: boolean;
 }
 
 /** The path of a worker module beside this one, in whichever form (.ts source or .js build) runs. */
@@ -41,15 +58,16 @@ export class WorkerClient<Init, Ready, Req extends object, Res> {
     private readonly init: Init,
     /** Names the worker in errors: "text encoder", "model v3". */
     private readonly name: string,
+    private readonly options: WorkerOptions,
   ) {
     this.worker = worker;
     this.watch(worker);
   }
 
   /** A worker running `file` with `init` as its workerData, once it has said it is ready. */
-  static async start<Init, Ready, Req extends object, Res>(file: string, init: Init, name: string): Promise<{ client: WorkerClient<Init, Ready, Req, Res>; ready: Ready }> {
-    const { worker, ready } = await startWorker<Ready>(file, init, name);
-    return { client: new WorkerClient<Init, Ready, Req, Res>(worker, file, init, name), ready };
+  static async start<Init, Ready, Req extends object, Res>(file: string, init: Init, name: string, options: WorkerOptions = {}): Promise<{ client: WorkerClient<Init, Ready, Req, Res>; ready: Ready }> {
+    const { worker, ready } = await startWorker<Ready>(file, init, name, options);
+    return { client: new WorkerClient<Init, Ready, Req, Res>(worker, file, init, name, options), ready };
   }
 
   async request(req: Req, transfer: readonly ArrayBuffer[] = []): Promise<Res> {
@@ -57,7 +75,7 @@ export class WorkerClient<Init, Ready, Req extends object, Res> {
     // A worker that died (it should not) is started again on the next call rather than failing
     // every later one.
     if (!this.worker) {
-      this.worker = (await startWorker<Ready>(this.file, this.init, this.name)).worker;
+      this.worker = (await startWorker<Ready>(this.file, this.init, this.name, this.options)).worker;
       this.watch(this.worker);
     }
     const worker = this.worker;
@@ -101,8 +119,8 @@ export class WorkerClient<Init, Ready, Req extends object, Res> {
 }
 
 /** The worker's first message is its ReadyMessage: what it loaded, or why it could not. */
-function startWorker<Ready>(file: string, init: unknown, name: string): Promise<{ worker: Worker; ready: Ready }> {
-  const worker = new Worker(workerSource(file), { eval: true, workerData: init });
+function startWorker<Ready>(file: string, init: unknown, name: string, options: WorkerOptions): Promise<{ worker: Worker; ready: Ready }> {
+  const worker = new Worker(workerSource(file, options.background ?? false), { eval: true, workerData: init });
   return new Promise((resolve, reject) => {
     const onExit = (code: number) => reject(new Error(`${name} worker exited with code ${code} before it was ready`));
     worker.once('error', reject);
