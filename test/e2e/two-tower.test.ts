@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { generateMarketplace } from '@souk/demo';
-import { createTestDb, gql, repoRoot, type TestDb } from '@souk/testing';
+import { createTestDb, gql, repoRoot, waitFor, type TestDb } from '@souk/testing';
 import { startSouk, testRedisUrl, type RunningSouk } from './harness';
 import { LiveList } from './live';
 import { loadArtifact } from '../../subgraphs/recommendations/src/model/artifact';
@@ -245,7 +245,20 @@ describe('two-tower serving through the gateway', () => {
         }
       }
     };
-    const clients = Array.from({ length: 6 }, (_, i) => client(i));
+    // Products keep being created through the catalog across the publish and the go-live.
+    const created: string[] = [];
+    const [{ id: businessId }] = await t.db.query<{ id: string }>('SELECT id FROM businesses WHERE is_open ORDER BY id LIMIT 1');
+    const creator = async () => {
+      for (let k = 0; !stop; k++) {
+        const res = await gql(souk.gatewayUrl, `mutation($i: CreateProductInput!) { createProduct(input: $i) { id } }`, {
+          i: { businessId, title: `Created during the swap ${k}`, category: 'Dairy', price: 3.5, stock: 5 },
+        });
+        if (res.errors) failures.push(`createProduct: ${JSON.stringify(res.errors)}`);
+        else created.push((res.data as { createProduct: { id: string } }).createProduct.id);
+        await new Promise((r) => setTimeout(r, 40));
+      }
+    };
+    const clients = [...Array.from({ length: 6 }, (_, i) => client(i)), creator()];
     const before = (await recommend(heavyUser)).modelVersion;
     const republished = await pipeline(['republish', '--dsn', t.url!, '--export', exportDir, '--snapshot', join(work, 'snapshot')]);
     expect(republished.status).toBe('live');
@@ -258,5 +271,14 @@ describe('two-tower serving through the gateway', () => {
     expect(requests).toBeGreaterThan(20);
     expect(versions).toContain(before);
     expect(versions).toContain(want);
+    // Each is in the new version's table within moments, not only after the 30 s sweep: those
+    // created before the new version's look for missing products through that look, the rest
+    // through their product.created event, which embeds into a version that is loading as well as
+    // into the live one.
+    expect(created.length).toBeGreaterThan(5);
+    const missing = async () =>
+      (await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM unnest($1::text[]) AS c(id) WHERE NOT EXISTS (SELECT 1 FROM item_embeddings_v${republished.version} e WHERE e.product_id = c.id)`, [created]))[0].n;
+    await waitFor('products created across the swap in the new table', async () => (await missing()) === 0, undefined, 5_000).catch(() => undefined);
+    expect(await missing()).toBe(0);
   }, 180_000);
 });
