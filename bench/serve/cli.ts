@@ -16,6 +16,7 @@ import { buildResult, finalLine, printSummary, writeResult } from './report';
 import { takeLock } from './lock';
 import { logWarnings, startStack, TOPOLOGIES, type RunningStack, type Topology } from './stack';
 import { startStealSampler, stealReport } from './steal';
+import { stagesBySecond, startTimeline } from './timeline';
 import { mentionsVersion, runSwaps, swapReport, type SwapRun } from './swaps';
 import { userVectorRecall } from './user-recall';
 
@@ -79,6 +80,7 @@ const program = new Command('bench:serve')
   .option('--publisher-cpu <cores>', 'cap each swap\'s Python process (it already runs at SCHED_IDLE) at this many cores with a cgroup; 0: no cap', nonNegative, 0)
   .option('--topology <shape>', `${TOPOLOGIES.join(' or ')}: every service in one Node process (as the demo runs), or each subgraph and the gateway in its own (as docker/compose.yaml does)`, topology, 'one-process')
   .option('--cpu-prof <dir>', 'write a V8 CPU profile of each server process into <dir> when the stack stops (open in Chrome DevTools)')
+  .option('--timeline', 'scrape /metrics every 500 ms during the load and print each stage\'s mean in the worst seconds (costs the stack a few ms per scrape)', false)
   .option('--node-flags <flags>', 'extra node/V8 flags for each server process, space-separated (e.g. "--trace-gc", which NODE_OPTIONS does not take)', '')
   .option('--pool <n>', 'keep-alive connections to the gateway', int(1), 64)
   .option('--timeout-ms <n>', 'per-request timeout (counted as an error)', int(1), 10_000)
@@ -201,10 +203,12 @@ async function main() {
         .finally(() => (freshDone = true))
       : Promise.resolve([]);
     const steal = startStealSampler();
+    const timeline = o.timeline ? startTimeline(env.metricsUrl) : null;
     const load = await runLoad(client, requestMaker(population, o.seed), {
       rps: o.rps, minSeconds: o.duration, maxSeconds: o.maxDuration, done: (sofar) => swapsDone && freshDone && lastSwapServed(sofar), abortErrorShare: o.abortErrorShare, progress: say,
     });
     const stealSamples = steal?.stop() ?? null;
+    const timelineSamples = timeline ? await timeline.stop() : null;
     if (load.aborted) {
       say(`load: stopped early: ${load.aborted}`);
       notes.push(`the load stopped early after ${load.sendSeconds.toFixed(0)} s: ${load.aborted}; a running republish was ended and later swaps skipped`);
@@ -254,6 +258,7 @@ async function main() {
       machine: { cpus: cpus().length, loadavg_before: loadBefore, loadavg_after: loadavg().map((x) => Math.round(x * 100) / 100) },
       // Aligned to the first request's due time, as the tail's seconds are.
       steal: stealSamples && stealReport(stealSamples, load.timeline.sent[0] ?? load.startedAt, load.endedAt),
+      stagesBySecond: timelineSamples && stagesBySecond(timelineSamples, load.timeline.sent[0] ?? load.startedAt),
       stack_warnings: warnings,
       model: model && { version: model.version, status: model.status, export_dir: model.exportDir, snapshot_dir: model.snapshotDir, seconds: model.seconds },
       load, swaps: swaps && swapReport(swaps, load), freshness, index, userRecall, stages, recommenders, layers, loop, stageNote, notes,

@@ -32,6 +32,7 @@ export interface BenchOptions {
   topology: 'one-process' | 'per-service';
   cpuProf?: string;
   nodeFlags: string;
+  timeline: boolean;
   pool: number;
   timeoutMs: number;
   abortErrorShare: number;

@@ -5,6 +5,7 @@ import type { IndexReport } from './index-recall';
 import type { LoadResult } from './load';
 import type { LoopReport, Quantiles } from './metrics';
 import type { StealReport } from './steal';
+import type { SecondStages } from './timeline';
 import type { LatencySplit, SwapReport } from './swaps';
 import type { UserRecall } from './user-recall';
 
@@ -17,6 +18,8 @@ export interface ReportInput {
   machine: { cpus: number; loadavg_before: number[]; loadavg_after: number[] };
   /** The hypervisor's steal over the load (steal.ts); null where /proc/stat has none. */
   steal: StealReport | null;
+  /** Each stage's mean per second of the load (--timeline); null without it. */
+  stagesBySecond: SecondStages[] | null;
   stack_warnings: { total: number; top: unknown[] };
   model: Record<string, unknown> | null;
   load: LoadResult;
@@ -87,6 +90,7 @@ export function buildResult(r: ReportInput): Record<string, unknown> {
     dataset: r.dataset,
     machine: r.machine,
     steal: r.steal,
+    stages_by_second: r.stagesBySecond,
     stack_warnings: r.stack_warnings,
     model: r.model,
     config: r.config,
@@ -156,6 +160,21 @@ export function printSummary(result: Record<string, unknown>, r: ReportInput, sa
     say(`  ${'stage'.padEnd(20)} ${'count'.padStart(8)} ${'mean'.padStart(9)} ${'p50'.padStart(9)} ${'p99'.padStart(9)}   p50 bucket / p99 bucket (ms)`);
     for (const [stage, q] of Object.entries(r.stages)) {
       say(`  ${stage.padEnd(20)} ${String(q.count).padStart(8)} ${fmt(q.mean_ms)} ${fmt(q.p50_ms)} ${fmt(q.p99_ms)}   ${bucket(q.p50_bucket_ms)} / ${bucket(q.p99_bucket_ms)}`);
+    }
+  }
+  if (r.stagesBySecond && r.stages) {
+    // The worst seconds against the whole load: one stage up says a store or a statement, all of
+    // them up (the pure-CPU user tower too) says the process or the machine was short of CPU.
+    const tail = result.tail as ReturnType<typeof tailClusters>;
+    const names = Object.keys(r.stages);
+    say('  mean ms per stage in the worst seconds and the second before each (--timeline):');
+    say(`  ${''.padEnd(20)} ${names.map((n) => n.slice(0, 8).padStart(9)).join('')}`);
+    say(`  ${'whole load'.padEnd(20)} ${names.map((n) => fmt(r.stages![n].mean_ms)).join('')}`);
+    const slow = new Map(tail.worst.map((w) => [w.at_s, w.requests]));
+    const shown = [...new Set(tail.worst.flatMap((w) => [w.at_s - 1, w.at_s]))].sort((a, b) => a - b);
+    for (const at of shown) {
+      const sec = r.stagesBySecond.find((x) => x.at_s === at);
+      if (sec) say(`  ${`${at} s${slow.has(at) ? ` (${slow.get(at)} slow)` : ''}`.padEnd(20)} ${names.map((n) => fmt(sec.mean_ms[n] ?? null)).join('')}`);
     }
   }
   if (r.recommenders && Object.keys(r.recommenders).length) {
