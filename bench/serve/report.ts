@@ -5,7 +5,7 @@ import type { IndexReport } from './index-recall';
 import type { LoadResult } from './load';
 import type { LoopReport, Quantiles } from './metrics';
 import type { StealReport } from './steal';
-import type { SecondStages } from './timeline';
+import { GATEWAY_HTTP, type SecondStages } from './timeline';
 import type { LatencySplit, SwapReport } from './swaps';
 import type { UserRecall } from './user-recall';
 
@@ -166,10 +166,11 @@ export function printSummary(result: Record<string, unknown>, r: ReportInput, sa
     // The worst seconds against the whole load: one stage up says a store or a statement, all of
     // them up (the pure-CPU user tower too) says the process or the machine was short of CPU.
     const tail = result.tail as ReturnType<typeof tailClusters>;
-    const names = Object.keys(r.stages);
-    say('  mean ms per stage in the worst seconds and the second before each (--timeline):');
+    const names = [...Object.keys(r.stages), GATEWAY_HTTP];
+    const whole = (n: string) => (n === GATEWAY_HTTP ? (r.layers?.['gateway http']?.mean_ms ?? null) : r.stages![n].mean_ms);
+    say('  mean ms per stage (and the whole request at the gateway) in the worst seconds and the second before each (--timeline):');
     say(`  ${''.padEnd(20)} ${names.map((n) => n.slice(0, 8).padStart(9)).join('')}`);
-    say(`  ${'whole load'.padEnd(20)} ${names.map((n) => fmt(r.stages![n].mean_ms)).join('')}`);
+    say(`  ${'whole load'.padEnd(20)} ${names.map((n) => fmt(whole(n))).join('')}`);
     const slow = new Map(tail.worst.map((w) => [w.at_s, w.requests]));
     const shown = [...new Set(tail.worst.flatMap((w) => [w.at_s - 1, w.at_s]))].sort((a, b) => a - b);
     for (const at of shown) {

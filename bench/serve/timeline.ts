@@ -1,4 +1,4 @@
-import { parseHistograms, scrape, STAGE_HISTOGRAM } from './metrics';
+import { LAYER_HISTOGRAMS, parseHistograms, scrape, STAGE_HISTOGRAM } from './metrics';
 
 // --timeline: the stages second by second. The histograms scraped before and after the load say
 // how slow each stage was over the whole load, but the slowest 1 % falls in a few seconds, and
@@ -10,7 +10,7 @@ import { parseHistograms, scrape, STAGE_HISTOGRAM } from './metrics';
 export interface TimelineSample {
   /** performance.now() when the scrape's answer arrived. */
   at: number;
-  /** Per stage: the histogram's count and sum (seconds) so far. */
+  /** Per stage, and the load's operation at the gateway's HTTP handler as `gateway_http`: count and sum (seconds) so far. */
   stages: Map<string, { count: number; sum: number }>;
 }
 
@@ -18,7 +18,11 @@ export interface Timeline {
   stop(): Promise<TimelineSample[]>;
 }
 
-export function startTimeline(metricsUrl: string, everyMs = 500): Timeline {
+/** The key under which the gateway's whole handling of `operation` is kept beside the stages. */
+export const GATEWAY_HTTP = 'gateway_http';
+
+export function startTimeline(metricsUrl: string, operation: string, everyMs = 500): Timeline {
+  const gateway = LAYER_HISTOGRAMS[0];
   const samples: TimelineSample[] = [];
   let inFlight: Promise<void> | null = null;
   const tick = () => {
@@ -27,6 +31,9 @@ export function startTimeline(metricsUrl: string, everyMs = 500): Timeline {
       .then((text) => {
         const stages = new Map<string, { count: number; sum: number }>();
         for (const [stage, h] of parseHistograms(text, STAGE_HISTOGRAM, ['stage'])) stages.set(stage, { count: h.count, sum: h.sum });
+        // The whole request at the gateway: a slow second whose stages were not slow lost its time around them.
+        const http = parseHistograms(text, gateway.name, gateway.keys).get(gateway.key(operation));
+        if (http) stages.set(GATEWAY_HTTP, { count: http.count, sum: http.sum });
         samples.push({ at: performance.now(), stages });
       })
       .catch(() => undefined) // a missed scrape widens one interval; the report says nothing false
