@@ -165,7 +165,6 @@ export function printSummary(result: Record<string, unknown>, r: ReportInput, sa
   if (r.stagesBySecond && r.stages) {
     // The worst seconds against the whole load: one stage up says a store or a statement, all of
     // them up (the pure-CPU user tower too) says the process or the machine was short of CPU.
-    const tail = result.tail as ReturnType<typeof tailClusters>;
     const names = [...Object.keys(r.stages), GATEWAY_HTTP];
     const whole = (n: string) => (n === GATEWAY_HTTP ? (r.layers?.['gateway http']?.mean_ms ?? null) : r.stages![n].mean_ms);
     say('  mean ms per stage (and the whole request at the gateway) in the worst seconds and the second before each (--timeline):');

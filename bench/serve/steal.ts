@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 
 // Steal: time the hypervisor ran something else while this VM's virtual CPUs had work, from the
-// `steal` column of /proc/stat. Averaged over a run it is small here (0.1-0.2 %), but it comes in
-// bursts of 20-100 ms on every virtual CPU at once, and the seconds that hold them are often the
+// `steal` column of /proc/stat. Averaged over a run it is small here (under 1 % of the CPU time),
+// but it comes in bursts of 20-100 ms on every virtual CPU at once, and the seconds that hold them are often the
 // seconds that hold the slowest requests: no code in the VM runs during a burst, the stack's
 // included. Sampled every 250 ms in the bench's own process (one file read each), so that the
 // report can say, for each of the worst seconds, how much of it the machine itself lost.

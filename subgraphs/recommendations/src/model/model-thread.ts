@@ -13,7 +13,7 @@ type ModelThread = WorkerClient<ModelInit, LoadedModel, RunRequest, Record<strin
  * run there is a fraction of a millisecond, and two thread round trips per request cost more
  * (about 1 ms at p50 in bench:serve on 2 cores). No request waits on this thread, so it runs at
  * the lowest CPU priority (worker-client.ts): a new product's vector (freshness) is one short run
- * that spare CPU serves, and a swap's loading no longer takes a core from the requests.
+ * that spare CPU serves, and a swap's loading takes only what the requests leave.
  */
 export class ModelThreadHandle {
   private constructor(

@@ -10,6 +10,12 @@ import type { Reply } from './worker-port';
 // for its ready message, send numbered requests and route the replies back. The worker half is
 // worker-port.ts.
 
+// First thing in a background worker, before it loads any module: the lowest CPU priority (nice
+// 19) for its thread alone. Linux keeps a nice value per thread, and os.setPriority() without a pid
+// sets the calling thread's, so the event loop keeps its own. Elsewhere (macOS) it would lower the
+// whole process, so it is Linux only. Refused (a sandbox): the worker runs at normal priority.
+const LOWEST_PRIORITY = `if (process.platform === 'linux') { try { require('node:os').setPriority(19); } catch {} }`;
+
 // Run from TypeScript source (tsx, jest), a worker thread needs a TypeScript loader of its own:
 // tsx's require hook, registered before the worker module is required (an `--import tsx` in the
 // worker's execArgv did not reach it on Node 20).
@@ -19,12 +25,6 @@ function workerSource(file: string, background: boolean): string {
     : `require(${JSON.stringify(file)});`;
   return background ? `${LOWEST_PRIORITY} ${load}` : load;
 }
-
-// First thing in a background worker, before it loads any module: the lowest CPU priority (nice
-// 19) for its thread alone. Linux keeps a nice value per thread, and os.setPriority() without a pid
-// sets the calling thread's, so the event loop keeps its own. Elsewhere (macOS) it would lower the
-// whole process, so it is Linux only. Refused (a sandbox): the worker runs at normal priority.
-const LOWEST_PRIORITY = `if (process.platform === 'linux') { try { require('node:os').setPriority(19); } catch {} }`;
 
 export interface WorkerOptions {
   /**
