@@ -224,6 +224,9 @@ def product_text(row) -> str:
     ).strip()
 
 
+_COPY_ROWS = 4096
+
+
 def build_item_features(snap: Snapshot, v: Vocabs, embed_text: TextEmbedder) -> dict[str, torch.Tensor]:
     """Tensors indexed by item index (0 = padding row of zeros): item_id, category, brand, price_range, vertical, text, image."""
     p = snap.products.assign(idx=v.items.encode(snap.products["id"])).sort_values("idx")
@@ -246,7 +249,11 @@ def build_item_features(snap: Snapshot, v: Vocabs, embed_text: TextEmbedder) -> 
     if len(snap.product_images):
         img = snap.product_images
         img_idx = torch.from_numpy(v.items.encode(img["product_id"]))
-        feats["image"][img_idx] = torch.from_numpy(np.stack(img["embedding"].to_list()))
+        rows = img["embedding"].to_list()
+        # Copied a slice at a time: one stacked copy of every vector was another half gigabyte on
+        # the bench's catalogue, allocated and freed by every republish.
+        for s in range(0, len(rows), _COPY_ROWS):
+            feats["image"][img_idx[s : s + _COPY_ROWS]] = torch.from_numpy(np.stack(rows[s : s + _COPY_ROWS]))
     return feats
 
 

@@ -82,6 +82,27 @@ def test_image_vectors_round_trip_through_the_matrix_beside_the_parquet_file(tmp
     assert [len(v) for v in _read_images(tmp_path / "product_images.parquet")["embedding"]] == [2, 3]
 
 
+def test_a_loaded_image_matrix_survives_a_new_snapshot_written_over_it(tmp_path):
+    import pandas as pd
+
+    from training.data import IMAGES_NPY, _read_images, write_image_matrix
+
+    def write(value: float) -> None:
+        df = pd.DataFrame({"product_id": ["a", "b"], "embedding": [np.full(4, value), np.full(4, value)]})
+        write_image_matrix(df, tmp_path).to_parquet(tmp_path / "product_images.parquet", index=False)
+
+    write(1.0)
+    loaded = _read_images(tmp_path / "product_images.parquet")
+    # Mapped, not copied (the page cache holds it, not the process) ...
+    assert isinstance(loaded["embedding"].iloc[0].base, np.memmap)
+    # ... so a snapshot taken meanwhile must not rewrite the file under it: the old rows still read
+    # as they were (a truncated mapping would be a SIGBUS here), and a new load sees the new ones.
+    write(2.0)
+    assert all((v == 1.0).all() for v in loaded["embedding"])
+    assert all((v == 2.0).all() for v in _read_images(tmp_path / "product_images.parquet")["embedding"])
+    assert sorted(q.name for q in tmp_path.iterdir()) == [IMAGES_NPY, "product_images.parquet"]  # no temporary left
+
+
 def test_a_skipped_image_table_keeps_its_embedding_column(snapshot_dir):
     part = load_snapshot(snapshot_dir, skip=("product_images",))
     assert len(part.product_images) == 0 and list(part.product_images.columns) == ["product_id", "embedding"]
