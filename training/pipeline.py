@@ -300,4 +300,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    # The answer is printed and every connection closed. What is left is the interpreter freeing
+    # the catalogue's frames and tensors one object at a time: 0.5-0.7 s of CPU on the bench's 100k
+    # products, at the moment serving loads the version just published. Exiting here lets the
+    # kernel take the memory back in one go.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

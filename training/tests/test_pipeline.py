@@ -122,3 +122,19 @@ def test_auto_version_and_failure_json(pg_dsn, tmp_path, capsys):
     rc = pipeline.main(["--dsn", pg_dsn, "--work", str(tmp_path / "w"), "--skip-if-live", "--epochs", "1"])
     res = final_json(capsys.readouterr().out)
     assert rc == 1 and res["status"] == "failed" and res["reason"] and "snapshot" in res["seconds"]
+
+
+def test_the_cli_exits_with_mains_code_after_its_whole_answer(tmp_path):
+    # python -m training.pipeline ends with os._exit (no interpreter teardown): the JSON answer must
+    # still be out in full, and the exit status must still be main()'s.
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    r = subprocess.run(
+        [sys.executable, "-m", "training.pipeline", "republish", "--dsn", "postgresql://nobody@127.0.0.1:1/none",
+         "--export", str(tmp_path / "no-export"), "--snapshot", str(tmp_path / "no-snapshot")],
+        cwd=root, capture_output=True, text=True, timeout=120,
+    )
+    res = final_json(r.stdout)
+    assert r.returncode == 1 and res["status"] == "failed" and "metadata.json" in res["reason"]

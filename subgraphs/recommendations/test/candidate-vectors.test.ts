@@ -21,7 +21,7 @@ describe.each<Backend>(['postgres', 'pglite'])('CandidateVectors on %s', (backen
   beforeAll(async () => {
     t = await createTestDb(backend);
     ({ products } = await seedSmallMarketplace(t.db));
-    for (const v of [7, 8]) {
+    for (const v of [7, 8, 9]) {
       await t.db.exec(`CREATE TABLE item_embeddings_v${v} (product_id text PRIMARY KEY, business_id text NOT NULL, vertical text NOT NULL, embedding vector(128) NOT NULL)`);
       for (const [i, id] of products.slice(0, 6).entries()) {
         await t.db.query(`INSERT INTO item_embeddings_v${v} VALUES ($1, 'b', 'RESTAURANT', $2)`, [id, toVector(axis(i + v))]);
@@ -51,6 +51,19 @@ describe.each<Backend>(['postgres', 'pglite'])('CandidateVectors on %s', (backen
     expect(Array.from((await cv.read('item_embeddings_v8', [products[1]])).get(products[1])!)).toEqual(axis(9));
   });
 
+  it('keeps two tables: a third takes the oldest one\'s place, and none of its vectors', async () => {
+    const cv = new CandidateVectors(t.db, 10);
+    await cv.read('item_embeddings_v7', [products[5]]);
+    await cv.read('item_embeddings_v8', [products[5]]);
+    // v9's slab is v7's, emptied: v9 reads its own rows, and v7 is read from the table again.
+    expect(Array.from((await cv.read('item_embeddings_v9', [products[5]])).get(products[5])!)).toEqual(axis(14));
+    const misses = await cacheCount('misses');
+    expect(Array.from((await cv.read('item_embeddings_v8', [products[5]])).get(products[5])!)).toEqual(axis(13));
+    expect(await cacheCount('misses')).toBe(misses); // v8 is still kept
+    expect(Array.from((await cv.read('item_embeddings_v7', [products[5]])).get(products[5])!)).toEqual(axis(12));
+    expect(await cacheCount('misses')).toBe(misses + 1);
+  });
+
   it('reuses the slot written longest ago when full, and forgets changed products', async () => {
     const cv = new CandidateVectors(t.db, 2);
     for (const p of [products[2], products[3], products[4]]) await cv.read('item_embeddings_v8', [p]);
@@ -63,6 +76,23 @@ describe.each<Backend>(['postgres', 'pglite'])('CandidateVectors on %s', (backen
 });
 
 describe('VectorSlab', () => {
+  it('empties on reset, for vectors as wide or of another width', () => {
+    const s = new VectorSlab(2);
+    s.set('a', new Float32Array([1, 2]));
+    s.set('b', new Float32Array([3, 4]));
+    s.reset();
+    expect(s.size).toBe(0);
+    expect(s.get('a')).toBeUndefined();
+    s.set('c', new Float32Array([5, 6]));
+    s.set('d', new Float32Array([7, 8]));
+    s.set('e', new Float32Array([9, 10])); // full again: the slot written longest ago (c's) goes
+    expect([s.get('c'), Array.from(s.get('d')!), Array.from(s.get('e')!)]).toEqual([undefined, [7, 8], [9, 10]]);
+    s.reset();
+    s.set('f', new Float32Array([1, 2, 3]));
+    expect(Array.from(s.get('f')!)).toEqual([1, 2, 3]);
+  });
+
+
   it('refuses a vector of another width and a capacity under one', () => {
     const s = new VectorSlab(2);
     s.set('a', new Float32Array([1, 2]));

@@ -53,9 +53,17 @@ export class CandidateVectors {
   private slabFor(table: string): VectorSlab {
     let slab = this.byTable.get(table);
     if (!slab) {
-      slab = new VectorSlab(this.capacity);
+      // A new version takes the memory of the one two versions back, which no request reads any
+      // more, rather than 25.6 MB of its own. Each fresh slab counted against V8's limit on
+      // external memory until a major GC freed the one dropped, so the second swap of a run went
+      // past it and forced a full collection on the main thread at its go-live: a 20 ms scavenge,
+      // then a mark-compact with a 22 ms pause and a 17 ms marking step, in the slowest second of
+      // bench:serve's swap runs (--trace-gc).
+      const oldest = this.byTable.size >= TABLES_KEPT ? (this.byTable.keys().next().value as string) : undefined;
+      const recycled = oldest === undefined ? undefined : this.byTable.get(oldest);
+      if (oldest !== undefined) this.byTable.delete(oldest);
+      slab = recycled ? recycled.reset() : new VectorSlab(this.capacity);
       this.byTable.set(table, slab);
-      if (this.byTable.size > TABLES_KEPT) this.byTable.delete(this.byTable.keys().next().value as string);
     }
     return slab;
   }
@@ -87,10 +95,20 @@ export class VectorSlab {
     return slot === undefined ? undefined : this.data!.slice(slot * this.dim, (slot + 1) * this.dim);
   }
 
+  /** Empties the slab for another table; its memory is kept while the vectors are as wide. */
+  reset(): this {
+    this.ids.fill(undefined);
+    this.slots.clear();
+    this.next = 0;
+    this.dim = 0;
+    return this;
+  }
+
   set(id: string, v: Float32Array): void {
-    if (!this.data) {
+    let data = this.data;
+    if (this.dim === 0) {
       this.dim = v.length;
-      this.data = new Float32Array(this.capacity * this.dim);
+      if (data?.length !== this.capacity * this.dim) data = this.data = new Float32Array(this.capacity * this.dim);
     }
     if (v.length !== this.dim) throw new Error(`vector of ${v.length} for ${id} in a slab of ${this.dim}`);
     let slot = this.slots.get(id);
@@ -102,7 +120,7 @@ export class VectorSlab {
       this.ids[slot] = id;
       this.slots.set(id, slot);
     }
-    this.data.set(v, slot * this.dim);
+    data!.set(v, slot * this.dim); // set once the width is known
   }
 
   delete(id: string): void {
