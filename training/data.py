@@ -115,18 +115,22 @@ def snapshot(dsn: str | None, out_dir: str | Path) -> Path:
 IMAGES_NPY = "product_images.npy"
 
 
+def save_npy(path: Path, array: np.ndarray) -> None:
+    """np.save into a new file renamed over `path`, never the old file rewritten: a reader finds the
+    old file or the new one, whole, and a process that has the old one mapped (load_snapshot) keeps
+    reading what it mapped instead of faulting on a truncated file."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as f:
+        np.save(f, array)
+    os.replace(tmp, path)
+
+
 def write_image_matrix(df: pd.DataFrame, out: Path) -> pd.DataFrame:
     """Writes df's image vectors to out/product_images.npy; returns what goes into the Parquet file."""
     npy = out / IMAGES_NPY
     vecs = [np.asarray(v, dtype=np.float32) for v in df["embedding"]]
     if vecs and len({len(v) for v in vecs}) == 1:
-        # A new file renamed over the old, never the old one rewritten: a process that has the old
-        # one mapped (load_snapshot) keeps reading what it mapped instead of faulting on a truncated
-        # file.
-        tmp = npy.with_name(f"{npy.name}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as f:
-            np.save(f, np.stack(vecs))
-        os.replace(tmp, npy)
+        save_npy(npy, np.stack(vecs))
         return df[["product_id"]]
     # No rows, or vectors of different widths (the column is vector(1280), so only a changed
     # schema could do that): the lists go into the Parquet file as before, and a stale matrix goes.

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from training.data import POSITIVE_TYPES, Snapshot
+from training.data import POSITIVE_TYPES, Snapshot, save_npy
 
 TEXT_DIM = 384
 IMAGE_DIM = 1280
@@ -165,10 +165,7 @@ def _read_batch(p: Path, n: int) -> np.ndarray | None:
 
 def _write_batch(p: Path, vecs: np.ndarray) -> None:
     p.parent.mkdir(parents=True, exist_ok=True)
-    tmp = p.with_suffix(f".{os.getpid()}.tmp")
-    with open(tmp, "wb") as f:
-        np.save(f, vecs)
-    os.replace(tmp, p)  # whole or absent: a reader never sees half a file
+    save_npy(p, vecs)  # whole or absent: a reader never sees half a file
     for q in sorted(p.parent.glob("*.npy"), key=_mtime, reverse=True)[TextEmbedder.BATCH_KEEP :]:
         q.unlink(missing_ok=True)
 

@@ -92,7 +92,6 @@ describe('VectorSlab', () => {
     expect(Array.from(s.get('f')!)).toEqual([1, 2, 3]);
   });
 
-
   it('refuses a vector of another width and a capacity under one', () => {
     const s = new VectorSlab(2);
     s.set('a', new Float32Array([1, 2]));
