@@ -59,10 +59,13 @@ export class CandidateVectors {
       // past it and forced a full collection on the main thread at its go-live: a 20 ms scavenge,
       // then a mark-compact with a 22 ms pause and a 17 ms marking step, in the slowest second of
       // bench:serve's swap runs (--trace-gc).
-      const oldest = this.byTable.size >= TABLES_KEPT ? (this.byTable.keys().next().value as string) : undefined;
-      const recycled = oldest === undefined ? undefined : this.byTable.get(oldest);
-      if (oldest !== undefined) this.byTable.delete(oldest);
-      slab = recycled ? recycled.reset() : new VectorSlab(this.capacity);
+      let recycled: VectorSlab | undefined;
+      if (this.byTable.size >= TABLES_KEPT) {
+        const [oldest, oldSlab] = this.byTable.entries().next().value as [string, VectorSlab];
+        this.byTable.delete(oldest);
+        recycled = oldSlab.reset();
+      }
+      slab = recycled ?? new VectorSlab(this.capacity);
       this.byTable.set(table, slab);
     }
     return slab;
